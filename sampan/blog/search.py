@@ -1,0 +1,72 @@
+"""Full-text search over live posts and pages: SQLite FTS5, or PostgreSQL's text search.
+
+On SQLite, a separate FTS5 table (made by a migration) holds each post's title and words, kept current by
+`index_post`, which `services.save_post` calls. On PostgreSQL, the text search runs on the posts table itself.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+
+from .models import Post
+from .rendering import plain_text
+
+FTS_TABLE = "blog_post_fts"
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 12
+
+
+def _uses_fts5() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def index_post(post: Post) -> None:
+    if not _uses_fts5():
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])  # noqa: S608
+        cur.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
+            [post.pk, post.title, plain_text(post.body_html)],
+        )
+
+
+def unindex_post(post: Post) -> None:
+    if _uses_fts5():
+        with connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])  # noqa: S608
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of what the reader typed; punctuation and operators are not search syntax for them."""
+    return _WORD.findall(query.lower())[:MAX_TERMS]
+
+
+def search_posts(query: str) -> list[Post]:
+    """Live posts and pages matching every word, best match first."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    live = Post.objects.live().select_related("author")
+    if _uses_fts5():
+        # Each term quoted (so no reader input is FTS syntax), the last as a prefix, all required.
+        match = " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                f"ORDER BY bm25({FTS_TABLE}, 5.0, 1.0) LIMIT 500",
+                [match.strip()],
+            )
+            ranked = [row[0] for row in cur.fetchall()]
+        by_id = live.in_bulk(ranked)
+        return [by_id[pk] for pk in ranked if pk in by_id]
+    vector = SearchVector("title", weight="A", config="english") + SearchVector(
+        "body", weight="B", config="english"
+    )
+    search_query = SearchQuery(" ".join(terms), search_type="websearch", config="english")
+    return list(
+        live.annotate(document=vector, rank=SearchRank(vector, search_query))
+        .filter(document=search_query)
+        .order_by("-rank", "-published_at")[:500]
+    )

@@ -1,0 +1,120 @@
+"""The blog's operations. Views, the admin, the API, importers, commands and tasks all call these."""
+
+import logging
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from sampan.core import pagecache
+
+from . import events, search
+from .models import Post, Revision
+from .rendering import render_body
+
+log = logging.getLogger(__name__)
+
+REVISION_FIELDS = ("title", "body", "body_format", "excerpt")
+
+
+def unique_slug(post: Post, wanted: str = "") -> str:
+    base = slugify(wanted or post.slug or post.title, allow_unicode=True)[:180] or "untitled"
+    siblings = Post.objects.filter(kind=post.kind).exclude(pk=post.pk)
+    if post.is_page:
+        siblings = siblings.filter(parent=post.parent)
+    slug, n = base, 2
+    while siblings.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def save_post(post: Post, *, by: AbstractBaseUser | None = None, previous_status: str | None = None) -> Post:
+    """Save a post or page as the author left it: render it, keep a revision, publish or schedule it.
+
+    `previous_status` is the status before this edit (None for a new post), so that we know whether the
+    post has just gone live, changed while live, or left the public view.
+    """
+    was_live = previous_status == Post.Status.PUBLISHED
+    if post.status == Post.Status.PUBLISHED and post.published_at > timezone.now():
+        post.status = Post.Status.SCHEDULED
+    if post.status == Post.Status.SCHEDULED and post.published_at <= timezone.now():
+        post.status = Post.Status.PUBLISHED
+    post.slug = unique_slug(post)
+    post.body_html = render_body(post.body, body_format=post.body_format)
+    with transaction.atomic():
+        post.save()
+        _keep_revision(post, by=by)
+        search.index_post(post)
+        if post.status == Post.Status.SCHEDULED:
+            transaction.on_commit(lambda: _schedule(post))
+    pagecache.invalidate()
+    now_live = post.status == Post.Status.PUBLISHED
+    if now_live and not was_live:
+        events.post_published.send(sender=Post, post=post)
+    elif now_live:
+        events.post_updated.send(sender=Post, post=post)
+    elif was_live:
+        events.post_unpublished.send(sender=Post, post=post)
+    return post
+
+
+def _keep_revision(post: Post, *, by: AbstractBaseUser | None) -> None:
+    latest = post.revisions.first()
+    if latest and all(getattr(latest, f) == getattr(post, f) for f in REVISION_FIELDS):
+        return
+    Revision.objects.create(post=post, saved_by=by, **{f: getattr(post, f) for f in REVISION_FIELDS})
+
+
+def restore_revision(revision: Revision, *, by: AbstractBaseUser | None) -> Post:
+    post = revision.post
+    previous = post.status
+    for field in REVISION_FIELDS:
+        setattr(post, field, getattr(revision, field))
+    return save_post(post, by=by, previous_status=previous)
+
+
+def _schedule(post: Post) -> None:
+    from .tasks import publish_due_posts
+
+    publish_due_posts.using(run_after=post.published_at).enqueue()
+
+
+def publish_due_posts(*, now: datetime | None = None) -> list[Post]:
+    """Publish every scheduled post whose time has come. Safe to run any number of times, from any process."""
+    now = now or timezone.now()
+    published = []
+    for post in Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now):
+        with transaction.atomic():
+            claimed = Post.objects.filter(pk=post.pk, status=Post.Status.SCHEDULED).update(
+                status=Post.Status.PUBLISHED
+            )
+        if claimed:
+            post.status = Post.Status.PUBLISHED
+            log.info("Published scheduled post %s: %s", post.pk, post.title)
+            published.append(post)
+            events.post_published.send(sender=Post, post=post)
+    if published:
+        pagecache.invalidate()
+    return published
+
+
+def delete_post(post: Post) -> None:
+    if post.status == Post.Status.PUBLISHED:
+        events.post_unpublished.send(sender=Post, post=post)
+    with transaction.atomic():
+        search.unindex_post(post)
+        post.delete()
+    pagecache.invalidate()
+
+
+def post_is_visible_to(post: Post, user: AbstractBaseUser | None) -> bool:
+    """May this user read this post at its URL? (A password, if any, is asked for separately.)"""
+    if post.is_live:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if post.status == Post.Status.PRIVATE:
+        return user.has_perm("blog.view_post")  # type: ignore[attr-defined]
+    return user.has_perm("blog.change_post") or post.author_id == user.pk  # type: ignore[attr-defined]

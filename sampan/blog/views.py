@@ -1,0 +1,245 @@
+"""Reader-facing pages of the blog. Thin: parse the request, ask a service or a query, render."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sampan.core import pagecache
+from sampan.core.models import SiteSettings
+
+from . import discussion, protection, search, services
+from .models import Category, Post, Tag
+
+LISTING_TEMPLATE = "blog/post_list.html"
+_PAGE_SUFFIX = re.compile(r"page/\d+/$")
+
+
+def _listing(
+    request: HttpRequest, posts: QuerySet[Post] | list[Post], page: str | None, **context: object
+) -> HttpResponse:
+    per_page = SiteSettings.load().posts_per_page or 10
+    paginator = Paginator(posts, per_page, allow_empty_first_page=True)
+    try:
+        page_obj = paginator.page(int(page or 1))
+    except (EmptyPage, ValueError) as err:
+        raise Http404("No such page of posts.") from err
+    context.setdefault("heading", "")
+    base = _PAGE_SUFFIX.sub("", request.path)
+    query = "?" + request.GET.urlencode() if request.GET else ""
+    if page_obj.has_next():
+        context["next_url"] = f"{base}page/{page_obj.next_page_number()}/{query}"
+    if page_obj.has_previous():
+        previous = page_obj.previous_page_number()
+        context["previous_url"] = (f"{base}page/{previous}/" if previous > 1 else base) + query
+    return render(request, LISTING_TEMPLATE, {"page_obj": page_obj, "posts": page_obj.object_list, **context})
+
+
+def _live_posts() -> QuerySet[Post]:
+    return Post.objects.posts().live().select_related("author").prefetch_related("categories", "tags")
+
+
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest, page: str | None = None) -> HttpResponse:
+    legacy = _legacy_query(request)
+    if legacy is not None:
+        return legacy
+    if "s" in request.GET:
+        return _search(request, request.GET.get("s", ""), page or request.GET.get("paged"))
+    posts = _live_posts().order_by("-sticky", "-published_at", "-id")
+    return _listing(request, posts, page, is_home=True)
+
+
+def _legacy_query(request: HttpRequest) -> HttpResponse | None:
+    """WordPress's query-string links (?p=ID, ?page_id=ID, ?cat=ID, ?m=YYYYMM) keep working."""
+    for key in ("p", "page_id"):
+        if key in request.GET:
+            try:
+                post = Post.objects.get(pk=int(request.GET[key]))
+            except (ValueError, Post.DoesNotExist, OverflowError) as err:
+                raise Http404("No such post.") from err
+            if not services.post_is_visible_to(post, request.user):
+                raise Http404("No such post.")
+            return redirect(post.get_absolute_url(), permanent=True)
+    if "cat" in request.GET:
+        try:
+            return redirect(get_object_or_404(Category, pk=int(request.GET["cat"])), permanent=True)
+        except (ValueError, OverflowError) as err:
+            raise Http404("No such category.") from err
+    if "m" in request.GET:
+        m = request.GET["m"]
+        if m.isdigit() and len(m) in (4, 6, 8):
+            parts = [m[:4], m[4:6], m[6:8]]
+            name = ["year", "month", "day"][len(m) // 2 - 2]
+            kwargs = dict(zip(["year", "month", "day"], [p for p in parts if p], strict=False))
+            return redirect(reverse(f"blog:{name}", kwargs=kwargs), permanent=True)
+        raise Http404("No such archive.")
+    return None
+
+
+def _period(year: str, month: str | None = None, day: str | None = None) -> tuple[datetime, datetime, str]:
+    try:
+        y, m, d = int(year), int(month or 1), int(day or 1)
+        start_day = date(y, m, d)
+    except ValueError as err:
+        raise Http404("No such date.") from err
+    if day:
+        end_day, label = start_day + timedelta(days=1), start_day.strftime("%B %-d, %Y")
+    elif month:
+        end_day, label = date(y + m // 12, m % 12 + 1, 1), start_day.strftime("%B %Y")
+    else:
+        end_day, label = date(y + 1, 1, 1) if y < 9999 else date(y, 12, 31), str(y)
+    tz = timezone.get_current_timezone()
+    return datetime.combine(start_day, time.min, tz), datetime.combine(end_day, time.min, tz), label
+
+
+def _date_archive(
+    request: HttpRequest, kind: str, year: str, month: str | None, day: str | None, page: str | None
+) -> HttpResponse:
+    start, end, label = _period(year, month, day)
+    posts = _live_posts().filter(published_at__gte=start, published_at__lt=end)
+    heading = {"year": "Yearly", "month": "Monthly", "day": "Daily"}[kind] + f" Archives: {label}"
+    return _listing(request, posts, page, heading=heading, archive=True)
+
+
+@require_http_methods(["GET", "HEAD"])
+def year_archive(request: HttpRequest, year: str, page: str | None = None) -> HttpResponse:
+    return _date_archive(request, "year", year, None, None, page)
+
+
+@require_http_methods(["GET", "HEAD"])
+def month_archive(request: HttpRequest, year: str, month: str, page: str | None = None) -> HttpResponse:
+    return _date_archive(request, "month", year, month, None, page)
+
+
+@require_http_methods(["GET", "HEAD"])
+def day_archive(
+    request: HttpRequest, year: str, month: str, day: str, page: str | None = None
+) -> HttpResponse:
+    return _date_archive(request, "day", year, month, day, page)
+
+
+@require_http_methods(["GET", "HEAD"])
+def category_archive(request: HttpRequest, path: str, page: str | None = None) -> HttpResponse:
+    category = get_object_or_404(Category, slug=path.rstrip("/").rsplit("/", 1)[-1])
+    if category.path != path.strip("/"):
+        return HttpResponsePermanentRedirect(category.get_absolute_url())
+    family = [category.pk, *_descendant_ids(category)]
+    posts = _live_posts().filter(categories__in=family).distinct()
+    return _listing(
+        request, posts, page, heading=f"Category: {category.name}", description=category.description,
+        feed_url=reverse("blog:category_feed", kwargs={"path": category.path}), archive=True,
+    )  # fmt: skip
+
+
+def _descendant_ids(category: Category) -> list[int]:
+    found: list[int] = []
+    frontier = [category.pk]
+    while frontier and len(found) < 1000:
+        frontier = list(
+            Category.objects.filter(parent__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
+        )
+        found.extend(frontier)
+    return found
+
+
+@require_http_methods(["GET", "HEAD"])
+def tag_archive(request: HttpRequest, slug: str, page: str | None = None) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    return _listing(
+        request, _live_posts().filter(tags=tag), page, heading=f"Tag: {tag.name}",
+        feed_url=reverse("blog:tag_feed", kwargs={"slug": tag.slug}), archive=True,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "HEAD"])
+def author_archive(request: HttpRequest, username: str, page: str | None = None) -> HttpResponse:
+    author = get_object_or_404(get_user_model(), username=username, is_active=True)
+    name = author.get_full_name() or author.get_username()
+    return _listing(
+        request, _live_posts().filter(author=author), page, heading=f"Author: {name}",
+        feed_url=reverse("blog:author_feed", kwargs={"username": username}), archive=True,
+    )  # fmt: skip
+
+
+def _search(request: HttpRequest, query: str, page: str | None) -> HttpResponse:
+    query = query.strip()[:200]
+    results = search.search_posts(query) if query else []
+    response = _listing(
+        request, results, page, heading=f"Search Results for: {query}", search_query=query, is_search=True
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def search_path(request: HttpRequest, query: str, page: str | None = None) -> HttpResponse:
+    return _search(request, query.replace("+", " "), page)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
+    post = get_object_or_404(Post.objects.posts().select_related("author"), slug=slug)
+    if not services.post_is_visible_to(post, request.user):
+        raise Http404("No such post.")
+    if request.path != post.get_absolute_url():
+        # Same post, other date in the link (an old time zone, a changed date): send readers to the real one.
+        return HttpResponsePermanentRedirect(post.get_absolute_url())
+    return _show(request, post)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def page_detail(request: HttpRequest, path: str) -> HttpResponse:
+    slugs = [s for s in path.split("/") if s]
+    candidates = Post.objects.pages().filter(slug=slugs[-1]).select_related("author", "parent")
+    page = next((p for p in candidates if p.page_path() == "/".join(slugs)), None)
+    if page is None:
+        if len(slugs) == 1:
+            # A post linked as /slug/ (a WordPress "post name" permalink): send readers to it.
+            post = Post.objects.posts().live().filter(slug=slugs[0]).first()
+            if post is not None:
+                return HttpResponsePermanentRedirect(post.get_absolute_url())
+        raise Http404("No such page.")
+    if not services.post_is_visible_to(page, request.user):
+        raise Http404("No such page.")
+    return _show(request, page)
+
+
+def _show(request: HttpRequest, post: Post) -> HttpResponse:
+    if post.password and not protection.has_unlocked(request, post):
+        if request.method == "POST":
+            return protection.unlock(request, post)
+        return pagecache.mark_uncacheable(
+            render(request, "blog/password_form.html", {"post": post, "error": False})
+        )
+    context: dict[str, object] = {"post": post, "discussion": discussion.for_post(post)}
+    if not post.is_page:
+        live = Post.objects.posts().live()
+        context["previous_post"] = (
+            live.filter(published_at__lt=post.published_at).order_by("-published_at", "-id").first()
+        )
+        context["next_post"] = (
+            live.filter(published_at__gt=post.published_at).order_by("published_at", "id").first()
+        )
+    response = render(request, "blog/post_detail.html", context)
+    if not post.is_live or post.password:
+        pagecache.mark_uncacheable(response)
+    return response
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *"]
+    if SiteSettings.load().search_engines_allowed:
+        lines += ["Disallow: /admin/", "Disallow: /?s=", "Disallow: /search/", ""]
+        lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    else:
+        lines.append("Disallow: /")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

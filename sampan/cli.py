@@ -1,0 +1,205 @@
+"""The `sampan` command: serve the blog, run the worker, seed a demo, and pass anything else to Django."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+HELP = """\
+usage: sampan COMMAND [options]
+
+Run and manage a Sampan blog. Configuration comes from environment variables (see README.md).
+
+commands:
+  serve [--host H] [--port P] [--workers N]
+                     Serve the blog with a production server, static files and the background worker.
+                     The first start creates the data folder, migrates the database and prepares static
+                     files. Stop with Ctrl-C or SIGTERM.
+  worker             Run the background worker alone (scheduled posts, mail, mentions).
+  demo               Seed a demo blog (posts over several months, pages, categories, tags) into a site
+                     that has no posts or pages yet.
+  createadmin        Create an administrator account, asking for name, email and password.
+  migrate, createsuperuser, shell, …
+                     Django's own management commands, unchanged (`sampan help` lists them).
+
+Run `sampan COMMAND --help` for a command's options.
+"""
+
+OWN_COMMANDS = ("serve", "worker", "demo", "createadmin")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sampan.settings")
+    if not args or args[0] in ("-h", "--help"):
+        print(HELP, end="")
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "serve":
+        return serve(rest)
+    import django
+
+    django.setup()
+    if command == "worker":
+        return worker(rest)
+    if command == "demo":
+        return demo(rest)
+    if command == "createadmin":
+        return createadmin(rest)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sampan", *args])
+    return 0
+
+
+def prepare() -> None:
+    """What the first start needs: the database migrated and static files collected."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    from sampan import __version__
+
+    stamp = settings.STATIC_ROOT / ".sampan-version"
+    if not stamp.exists() or stamp.read_text() != __version__:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        stamp.write_text(__version__)
+
+
+def serve(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="sampan serve", description="Serve the blog (and run the worker).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: number of cores)"
+    )
+    parser.add_argument(
+        "--no-worker", action="store_true", help="do not start the embedded background worker"
+    )
+    options = parser.parse_args(argv)
+    if options.workers < 1:
+        parser.error("--workers must be 1 or more")
+    prepare()
+    server = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", options.host,
+        "--port", str(options.port), "--workers", str(options.workers), "--no-ws",
+        "--log-level", "warning", "sampan.wsgi:application",
+    ]  # fmt: skip
+    children = [subprocess.Popen(server)]
+    if not options.no_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "sampan.cli", "worker"]))
+    print(f"Sampan is serving http://{options.host}:{options.port}/ (Ctrl-C to stop)", flush=True)
+    return _supervise(children)
+
+
+def _supervise(children: list[subprocess.Popen]) -> int:
+    """Wait until a child ends or we are told to stop; then stop all of them cleanly."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+        code = next(child.returncode for child in children if child.returncode is not None)
+        print(f"sampan: a server process ended unexpectedly (exit {code})", file=sys.stderr)
+        code = code or 1
+    except KeyboardInterrupt:
+        pass
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code
+
+
+def worker(argv: Sequence[str]) -> int:
+    from django.core.management import call_command
+
+    from sampan.blog.tasks import publish_due_posts
+
+    parser = argparse.ArgumentParser(prog="sampan worker", description="Run background tasks until stopped.")
+    parser.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between queue checks (default 1)"
+    )
+    options = parser.parse_args(argv)
+    call_command("migrate", interactive=False, verbosity=0)
+    publish_due_posts.enqueue()  # catch up on anything scheduled while no worker ran
+    try:
+        call_command("db_worker", interval=options.interval, verbosity=1)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def demo(argv: Sequence[str]) -> int:
+    from sampan.demo import seed_demo
+
+    argparse.ArgumentParser(
+        prog="sampan demo", description=HELP.split("demo")[1].split("createadmin")[0]
+    ).parse_args(argv)
+    print(seed_demo())
+    return 0
+
+
+def createadmin(argv: Sequence[str]) -> int:
+    import getpass
+
+    from django.contrib.auth import get_user_model, password_validation
+    from django.contrib.auth.models import Group
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from sampan.blog.roles import ADMINISTRATOR
+
+    argparse.ArgumentParser(
+        prog="sampan createadmin", description="Create an administrator account."
+    ).parse_args(argv)
+    users = get_user_model()
+    try:
+        username = input("Username: ").strip()
+        while not username or users.objects.filter(username=username).exists():
+            print("That name is empty or taken; choose another.")
+            username = input("Username: ").strip()
+        email = input("Email: ").strip()
+        while True:
+            try:
+                validate_email(email)
+                break
+            except ValidationError:
+                email = input("That is not an email address. Email: ").strip()
+        while True:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                print("The two passwords differ; try again.")
+                continue
+            try:
+                password_validation.validate_password(password, users(username=username, email=email))
+                break
+            except ValidationError as err:
+                print(" ".join(err.messages))
+    except (EOFError, KeyboardInterrupt):
+        print("\nsampan: no administrator created", file=sys.stderr)
+        return 1
+    user = users.objects.create_superuser(username=username, email=email, password=password)
+    user.groups.add(Group.objects.get_or_create(name=ADMINISTRATOR)[0])
+    print(f"Administrator {username} created. Sign in at /admin/.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

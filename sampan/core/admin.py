@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from . import pagecache
+from .models import SiteSettings
+
+
+class ReaderVisibleAdmin(admin.ModelAdmin):
+    """For models whose changes readers see: every admin change clears the page cache."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        pagecache.invalidate()
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        super().delete_model(request, obj)
+        pagecache.invalidate()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        pagecache.invalidate()
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(ReaderVisibleAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

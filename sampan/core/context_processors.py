@@ -1,0 +1,9 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .models import SiteSettings
+
+
+def site(request: HttpRequest) -> dict:
+    return {"site": SimpleLazyObject(SiteSettings.load), "SITE_URL": settings.SITE_URL}

@@ -1,0 +1,38 @@
+"""Refuse requests no page could answer before they reach a view, so bad input gets a 400, never a 500."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+MAX_QUERY_STRING = 4096
+MAX_PATH = 2048
+
+
+class BadRequestGuard:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = self.problem_with(request)
+        if problem:
+            body = render_to_string("400.html", {"reason": problem}, request=None)
+            return HttpResponse(body, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def problem_with(request: HttpRequest) -> str:
+        query = request.META.get("QUERY_STRING", "")
+        if len(query) > MAX_QUERY_STRING:
+            return "The address is too long."
+        if len(request.path) > MAX_PATH:
+            return "The address is too long."
+        if "\x00" in request.path or "\x00" in query:
+            return "The address holds characters no page uses."
+        try:
+            for values in request.GET.lists():
+                for value in values[1]:
+                    value.encode("utf-8")
+        except UnicodeError:
+            return "The address is not valid text."
+        return ""

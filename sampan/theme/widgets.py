@@ -1,0 +1,104 @@
+"""The sidebar: which widgets show, in what order, and what each needs to render.
+
+Each kind of widget is a renderer: a template and a function that gathers its context. The theme registers the
+blog's widgets; other apps (followers, stats) register theirs from their `AppConfig.ready()` with `register()`.
+The rendered sidebar is cached per page-cache generation, so it costs nothing on most requests.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from sampan.blog import calendar as blog_calendar
+from sampan.blog.models import Category, Post
+from sampan.core import pagecache
+from sampan.core.sanitize import clean_widget_html
+
+from .models import Widget
+
+
+@dataclass(frozen=True)
+class WidgetKind:
+    label: str
+    template: str
+    context: Callable[[Widget, HttpRequest], dict]
+
+
+_KINDS: dict[str, WidgetKind] = {}
+
+
+def register(kind: str, widget_kind: WidgetKind) -> None:
+    _KINDS[kind] = widget_kind
+
+
+def kind_label(kind: str) -> str:
+    return _KINDS[kind].label if kind in _KINDS else kind.replace("_", " ").capitalize()
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(k, v.label) for k, v in _KINDS.items()]
+
+
+def calendar_month(request: HttpRequest) -> tuple[int, int]:
+    """The month a date archive shows, else this month."""
+    match = getattr(request, "resolver_match", None)
+    if match and match.url_name in ("month", "day") and match.kwargs.get("month"):
+        year, month = int(match.kwargs["year"]), int(match.kwargs["month"])
+        if 1 <= year <= 9998 and 1 <= month <= 12:
+            return year, month
+    today = timezone.localdate()
+    return today.year, today.month
+
+
+def _calendar(widget: Widget, request: HttpRequest) -> dict:
+    return {"calendar": blog_calendar.calendar_for_month(*calendar_month(request))}
+
+
+def _archives(widget: Widget, request: HttpRequest) -> dict:
+    return {"months": blog_calendar.months_with_posts()}
+
+
+def _categories(widget: Widget, request: HttpRequest) -> dict:
+    from django.db.models import Count, Q
+
+    live = Q(posts__status=Post.Status.PUBLISHED, posts__published_at__lte=timezone.now())
+    rows = Category.objects.annotate(n=Count("posts", filter=live)).filter(n__gt=0).order_by("name")
+    return {"categories": rows}
+
+
+def _recent(widget: Widget, request: HttpRequest) -> dict:
+    return {"recent": Post.objects.posts().live().only("title", "slug", "published_at", "kind")[:5]}
+
+
+def _text(widget: Widget, request: HttpRequest) -> dict:
+    return {"content": mark_safe(clean_widget_html(widget.content))}
+
+
+register(Widget.Kind.SEARCH, WidgetKind("Search", "theme/widgets/search.html", lambda w, r: {}))
+register(Widget.Kind.CALENDAR, WidgetKind("Calendar", "theme/widgets/calendar.html", _calendar))
+register(Widget.Kind.ARCHIVES, WidgetKind("Archives", "theme/widgets/archives.html", _archives))
+register(Widget.Kind.CATEGORIES, WidgetKind("Categories", "theme/widgets/categories.html", _categories))
+register(Widget.Kind.RECENT_POSTS, WidgetKind("Recent Posts", "theme/widgets/recent_posts.html", _recent))
+register(Widget.Kind.TEXT, WidgetKind("Text", "theme/widgets/text.html", _text))
+
+
+def render_sidebar(request: HttpRequest) -> SafeString:
+    year, month = calendar_month(request)
+    key = f"sidebar:{pagecache.current_generation()}:{timezone.localdate()}:{year}-{month}"
+    html = cache.get(key)
+    if html is None:
+        parts = []
+        for widget in Widget.objects.filter(enabled=True):
+            kind = _KINDS.get(widget.kind)
+            if kind is None:
+                continue  # an app that provided this kind is not installed any more
+            context = {"widget": widget, "title": widget.title or kind.label, **kind.context(widget, request)}
+            parts.append(render_to_string(kind.template, context))
+        html = "".join(parts)
+        cache.set(key, html, 3600)
+    return mark_safe(html)
