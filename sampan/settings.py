@@ -25,6 +25,7 @@ DATA_DIR = Path(_env("SAMPAN_DATA_DIR", "./sampan-data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 
 
 def _secret_key() -> str:
