@@ -108,7 +108,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0 if _flag("SAMPAN_SQLITE_NO_PERSIST") else 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers (every server process) go on while the worker writes.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
 
 from sampan.blog.sitemaps import SITEMAPS
 
@@ -11,5 +13,7 @@ handler500 = "sampan.theme.views.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Uploaded media, for `sampan serve` on its own; behind nginx, deploy/nginx.conf serves /media/ from disk.
+    re_path(r"^media/(?P<path>.+)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
     path("", include("sampan.blog.urls")),
 ]
