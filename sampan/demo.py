@@ -77,7 +77,7 @@ def seed_demo() -> str:
                 body="A scheduled post: it appears on its own.",
                 status=Post.Status.SCHEDULED,
                 published_at=now + timedelta(days=7),
-            ),  # fmt: skip
+            ),
             by=author,
         )
         pages: dict[str, Post] = {}

@@ -18,10 +18,16 @@ def make_user(username: str = "", *, role: str = "", password: str = "pw", **ext
     users = get_user_model()
     username = username or f"user{next(_seq)}"
     if role == "Administrator":
-        user = users.objects.create_superuser(username=username, email=f"{username}@example.org", password=password)
+        user = users.objects.create_superuser(
+            username=username, email=f"{username}@example.org", password=password
+        )
     else:
         user = users.objects.create_user(
-            username=username, email=f"{username}@example.org", password=password, is_staff=bool(role), **extra
+            username=username,
+            email=f"{username}@example.org",
+            password=password,
+            is_staff=bool(role),
+            **extra,
         )
     if role:
         user.groups.add(Group.objects.get_or_create(name=role)[0])

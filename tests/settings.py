@@ -10,8 +10,8 @@ from pathlib import Path
 os.environ.setdefault("SAMPAN_DATA_DIR", str(Path(__file__).resolve().parent.parent / ".test-data"))
 os.environ.setdefault("SAMPAN_TIME_ZONE", "Pacific/Auckland")
 
-from sampan.settings import *  # noqa: E402, F403
-from sampan.settings import DATABASES, DATA_DIR  # noqa: E402
+from sampan.settings import *  # noqa: F403
+from sampan.settings import DATA_DIR, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {

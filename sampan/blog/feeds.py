@@ -1,6 +1,7 @@
 """RSS 2.0 and Atom feeds, built on Django's syndication framework from one shared base class per kind."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from sampan.core.models import SiteSettings
 
@@ -40,7 +41,7 @@ class ContentAtomFeed(Atom1Feed):
 class PostFeed(Feed):
     """Latest live posts. Subclasses narrow `posts()` and name what the feed is about."""
 
-    feed_type = ContentRssFeed
+    feed_type: type[SyndicationFeed] = ContentRssFeed
     heading = ""
 
     def __call__(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -121,7 +122,7 @@ class CategoryFeed(PostFeed):
     def heading_for(self, obj: object) -> str:
         return f"{obj} Category"
 
-    def posts(self, obj: object) -> QuerySet[Post]:
+    def posts(self, obj: Category) -> QuerySet[Post]:  # type: ignore[override]
         return super().posts(obj).filter(categories=obj)
 
 
@@ -137,7 +138,7 @@ class TagFeed(PostFeed):
     def heading_for(self, obj: object) -> str:
         return f"{obj} Tag"
 
-    def posts(self, obj: object) -> QuerySet[Post]:
+    def posts(self, obj: Tag) -> QuerySet[Post]:  # type: ignore[override]
         return super().posts(obj).filter(tags=obj)
 
 
@@ -153,10 +154,10 @@ class AuthorFeed(PostFeed):
     def heading_for(self, obj) -> str:  # type: ignore[no-untyped-def]
         return f"Posts by {obj.get_full_name() or obj.get_username()}"
 
-    def link(self, obj: object = None) -> str:
-        return reverse("blog:author", kwargs={"username": obj.get_username()})  # type: ignore[union-attr]
+    def link(self, obj: Any = None) -> str:
+        return reverse("blog:author", kwargs={"username": obj.get_username()})
 
-    def posts(self, obj: object) -> QuerySet[Post]:
+    def posts(self, obj: Any) -> QuerySet[Post]:
         return super().posts(obj).filter(author=obj)
 
 
@@ -168,7 +169,7 @@ class AuthorAtomFeed(AuthorFeed):
 class CommentsFeed(Feed):
     """Latest thoughts (comments, pingbacks) on the whole blog, or on one post with `get_object`."""
 
-    feed_type = ContentRssFeed
+    feed_type: type[SyndicationFeed] = ContentRssFeed
 
     def __call__(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.site = SiteSettings.load()
@@ -240,7 +241,7 @@ class PostCommentsAtomFeed(PostCommentsFeed):
 
 class PageCommentsFeed(CommentsFeed):
     def get_object(self, request: HttpRequest, path: str) -> Post:  # type: ignore[override]
-        slugs = [s for s in path.split("/") if s]
+        slugs = [s for s in path.split("/") if s] or [""]
         for page in Post.objects.pages().filter(slug=slugs[-1]):
             if page.page_path() == "/".join(slugs):
                 return _readable(page, request)

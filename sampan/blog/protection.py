@@ -26,11 +26,11 @@ def has_unlocked(request: HttpRequest, post: Post) -> bool:
 
 def unlock(request: HttpRequest, post: Post) -> HttpResponse:
     if request.POST.get("post_password", "") == post.password:
-        response = HttpResponseRedirect(post.get_absolute_url())
-        response.set_signed_cookie(
+        unlocked = HttpResponseRedirect(post.get_absolute_url())
+        unlocked.set_signed_cookie(
             f"{COOKIE_PREFIX}{post.pk}", _fingerprint(post), salt=SALT, max_age=COOKIE_DAYS * 86400,
             httponly=True, samesite="Lax", secure=request.is_secure(),
         )  # fmt: skip
-        return response
+        return unlocked
     response = render(request, "blog/password_form.html", {"post": post, "error": True}, status=403)
     return pagecache.mark_uncacheable(response)
