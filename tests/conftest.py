@@ -21,3 +21,15 @@ def _fresh_cache():
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(items):
+    """Live-server tests commit for real, and the flush after them would also wipe what migrations seeded (the
+    default sidebar, the site settings row). Serialized rollback puts that back, so later tests still see a
+    freshly migrated site."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            marker = item.get_closest_marker("django_db")
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
