@@ -2,7 +2,7 @@
 
 import calendar as stdlib_calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate, TruncMonth
@@ -57,17 +57,28 @@ class MonthCalendar:
         return [(name[0], name) for name in stdlib_calendar.day_name]
 
 
-def _bounds(year: int, month: int) -> tuple[datetime, datetime]:
+# The outermost moments a database can store once turned into UTC (year 1 in Auckland is year 0 in UTC).
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of `day` in the site's time zone, kept inside the range the database can store."""
+    moment = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return min(max(moment, EARLIEST), LATEST)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """The month's start and end in the site's time zone, as aware datetimes."""
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(date(year, month, 1), time.min, tzinfo=tz)
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return start, datetime.combine(following, time.min, tzinfo=tz)
+    start = local_midnight(date(year, month, 1))
+    if (year, month) == (9999, 12):
+        return start, LATEST
+    return start, local_midnight(date(year + month // 12, month % 12 + 1, 1))
 
 
 def calendar_for_month(year: int, month: int, *, today: date | None = None) -> MonthCalendar:
     today = today or timezone.localdate()
-    start, end = _bounds(year, month)
+    start, end = month_bounds(year, month)
     live = Post.objects.posts().live()
     counts: dict[date, int] = {}
     rows = (

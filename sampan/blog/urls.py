@@ -6,8 +6,9 @@ from . import feeds, views
 
 app_name = "blog"
 
-Y, M, D = r"(?P<year>\d{4})", r"(?P<month>\d{2})", r"(?P<day>\d{2})"
-PAGED = r"(?:page/(?P<page>\d{1,6})/)?"
+# [0-9], not \d: Python's \d also matches other scripts' digits, which are no dates of ours.
+Y, M, D = r"(?P<year>[0-9]{4})", r"(?P<month>[0-9]{2})", r"(?P<day>[0-9]{2})"
+PAGED = r"(?:page/(?P<page>[0-9]{1,6})/)?"
 
 
 def listing_feeds(name: str, prefix: str, rss: type, atom: type) -> list:

@@ -1,21 +1,23 @@
 """Reader-facing pages of the blog. Thin: parse the request, ask a service or a query, render."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from urllib.parse import unquote
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sampan.core import pagecache
 from sampan.core.models import SiteSettings
 
 from . import discussion, protection, search, services
+from .calendar import LATEST, local_midnight, month_bounds
 from .models import Category, Post, Tag
 
 LISTING_TEMPLATE = "blog/post_list.html"
@@ -42,6 +44,11 @@ def _listing(
     return render(request, LISTING_TEMPLATE, {"page_obj": page_obj, "posts": page_obj.object_list, **context})
 
 
+def _reader(request: HttpRequest) -> AbstractBaseUser | None:
+    """The signed-in reader, or None for an anonymous one."""
+    return request.user if request.user.is_authenticated else None
+
+
 def _live_posts() -> QuerySet[Post]:
     return Post.objects.posts().live().select_related("author").prefetch_related("categories", "tags")
 
@@ -65,7 +72,7 @@ def _legacy_query(request: HttpRequest) -> HttpResponse | None:
                 post = Post.objects.get(pk=int(request.GET[key]))
             except (ValueError, Post.DoesNotExist, OverflowError) as err:
                 raise Http404("No such post.") from err
-            if not services.post_is_visible_to(post, request.user):
+            if not services.post_is_visible_to(post, _reader(request)):
                 raise Http404("No such post.")
             return redirect(post.get_absolute_url(), permanent=True)
     if "cat" in request.GET:
@@ -75,7 +82,7 @@ def _legacy_query(request: HttpRequest) -> HttpResponse | None:
             raise Http404("No such category.") from err
     if "m" in request.GET:
         m = request.GET["m"]
-        if m.isdigit() and len(m) in (4, 6, 8):
+        if m.isascii() and m.isdigit() and len(m) in (4, 6, 8):
             parts = [m[:4], m[4:6], m[6:8]]
             name = ["year", "month", "day"][len(m) // 2 - 2]
             kwargs = dict(zip(["year", "month", "day"], [p for p in parts if p], strict=False))
@@ -91,13 +98,15 @@ def _period(year: str, month: str | None = None, day: str | None = None) -> tupl
     except ValueError as err:
         raise Http404("No such date.") from err
     if day:
-        end_day, label = start_day + timedelta(days=1), start_day.strftime("%B %-d, %Y")
+        label = start_day.strftime("%B %-d, %Y")
+        end = local_midnight(start_day + timedelta(days=1)) if start_day < date.max else LATEST
     elif month:
-        end_day, label = date(y + m // 12, m % 12 + 1, 1), start_day.strftime("%B %Y")
+        label = start_day.strftime("%B %Y")
+        end = month_bounds(y, m)[1]
     else:
-        end_day, label = date(y + 1, 1, 1) if y < 9999 else date(y, 12, 31), str(y)
-    tz = timezone.get_current_timezone()
-    return datetime.combine(start_day, time.min, tz), datetime.combine(end_day, time.min, tz), label
+        label = str(y)
+        end = local_midnight(date(y + 1, 1, 1)) if y < date.max.year else LATEST
+    return local_midnight(start_day), end, label
 
 
 def _date_archive(
@@ -187,9 +196,9 @@ def search_path(request: HttpRequest, query: str, page: str | None = None) -> Ht
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.posts().select_related("author"), slug=slug)
-    if not services.post_is_visible_to(post, request.user):
+    if not services.post_is_visible_to(post, _reader(request)):
         raise Http404("No such post.")
-    if request.path != post.get_absolute_url():
+    if request.path != unquote(post.get_absolute_url()):
         # Same post, other date in the link (an old time zone, a changed date): send readers to the real one.
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     return _show(request, post)
@@ -198,6 +207,8 @@ def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str
 @require_http_methods(["GET", "HEAD", "POST"])
 def page_detail(request: HttpRequest, path: str) -> HttpResponse:
     slugs = [s for s in path.split("/") if s]
+    if not slugs:
+        raise Http404("No such page.")
     candidates = Post.objects.pages().filter(slug=slugs[-1]).select_related("author", "parent")
     page = next((p for p in candidates if p.page_path() == "/".join(slugs)), None)
     if page is None:
@@ -207,7 +218,7 @@ def page_detail(request: HttpRequest, path: str) -> HttpResponse:
             if post is not None:
                 return HttpResponsePermanentRedirect(post.get_absolute_url())
         raise Http404("No such page.")
-    if not services.post_is_visible_to(page, request.user):
+    if not services.post_is_visible_to(page, _reader(request)):
         raise Http404("No such page.")
     return _show(request, page)
 
