@@ -35,7 +35,9 @@ def _listing(
         raise Http404("No such page of posts.") from err
     context.setdefault("heading", "")
     base = _PAGE_SUFFIX.sub("", request.path)
-    query = "?" + request.GET.urlencode() if request.GET else ""
+    kept = request.GET.copy()
+    kept.pop("paged", None)  # WordPress's ?paged=N: the page number now lives in the path
+    query = "?" + kept.urlencode() if kept else ""
     if page_obj.has_next():
         context["next_url"] = f"{base}page/{page_obj.next_page_number()}/{query}"
     if page_obj.has_previous():
