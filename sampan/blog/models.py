@@ -184,3 +184,11 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title or '(no title)'} — {self.saved_at:%Y-%m-%d %H:%M}"
+
+
+class Page(Post):
+    """Pages, as the admin shows them: a menu entry of their own, kept in the one table with posts."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "page"

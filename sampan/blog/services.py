@@ -1,6 +1,7 @@
 """The blog's operations. Views, the admin, the API, importers, commands and tasks all call these."""
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,8 +11,8 @@ from django.utils.text import slugify
 
 from sampan.core import pagecache
 
-from . import events, search
-from .models import Post, Revision
+from . import events, images, search
+from .models import Category, Post, Revision, Tag
 from .rendering import render_body
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,21 @@ def unique_slug(post: Post, wanted: str = "") -> str:
     return slug
 
 
-def save_post(post: Post, *, by: AbstractBaseUser | None = None, previous_status: str | None = None) -> Post:
+def save_post(
+    post: Post,
+    *,
+    by: AbstractBaseUser | None = None,
+    previous_status: str | None = None,
+    categories: Iterable[Category] | None = None,
+    tags: Iterable[Tag] | None = None,
+    featured_image_changed: bool = False,
+) -> Post:
     """Save a post or page as the author left it: render it, keep a revision, publish or schedule it.
 
     `previous_status` is the status before this edit (None for a new post), so that we know whether the
-    post has just gone live, changed while live, or left the public view.
+    post has just gone live, changed while live, or left the public view. `categories` and `tags`, when
+    given, replace the post's own before anyone hears of it. `featured_image_changed` makes the image's
+    sizes anew.
     """
     was_live = previous_status == Post.Status.PUBLISHED
     if post.status == Post.Status.PUBLISHED and post.published_at > timezone.now():
@@ -45,10 +56,16 @@ def save_post(post: Post, *, by: AbstractBaseUser | None = None, previous_status
     post.body_html = render_body(post.body, body_format=post.body_format)
     with transaction.atomic():
         post.save()
+        if categories is not None:
+            post.categories.set(categories)
+        if tags is not None:
+            post.tags.set(tags)
         _keep_revision(post, by=by)
         search.index_post(post)
         if post.status == Post.Status.SCHEDULED:
             transaction.on_commit(lambda: _schedule(post))
+    if featured_image_changed:
+        _make_image_variants(post)
     pagecache.invalidate()
     now_live = post.status == Post.Status.PUBLISHED
     if now_live and not was_live:
@@ -60,11 +77,20 @@ def save_post(post: Post, *, by: AbstractBaseUser | None = None, previous_status
     return post
 
 
+def _make_image_variants(post: Post) -> None:
+    # Outside the transaction: resizing a large photo takes a while, and must not hold the write lock.
+    # A bad image (the admin refuses them; an import may not) leaves the post saved, without sizes.
+    try:
+        images.make_featured_image_variants(post)
+    except (images.ImageRefused, OSError):
+        log.exception("Could not make sizes of the featured image %s of post %s", post.featured_image, post.pk)
+
+
 def _keep_revision(post: Post, *, by: AbstractBaseUser | None) -> None:
     latest = post.revisions.first()
     if latest and all(getattr(latest, f) == getattr(post, f) for f in REVISION_FIELDS):
         return
-    Revision.objects.create(post=post, saved_by=by, **{f: getattr(post, f) for f in REVISION_FIELDS})
+    Revision.objects.create(post=post, saved_by=by, **{f: getattr(post, f) for f in REVISION_FIELDS})  # type: ignore[misc]
 
 
 def restore_revision(revision: Revision, *, by: AbstractBaseUser | None) -> Post:

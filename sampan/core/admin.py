@@ -1,9 +1,21 @@
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import lazy
 
 from . import pagecache
 from .models import SiteSettings
+
+
+def _site_header() -> str:
+    return f"{SiteSettings.load().title} admin"
+
+
+# Lazy, so that the admin follows a change of the site title without a restart.
+admin.site.site_header = lazy(_site_header, str)()
+admin.site.site_title = lazy(_site_header, str)()
+admin.site.index_title = "Write, publish and look after the blog"
+admin.site.site_url = "/"
 
 
 class ReaderVisibleAdmin(admin.ModelAdmin):
