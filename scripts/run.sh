@@ -21,8 +21,11 @@ stamp=.venv/.sampan-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "Installing Sampan and its dependencies (first time only) …"
-  .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e .
+  if ! .venv/bin/pip install -q -e . > .venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "sampan: installing failed (the log is above and in .venv/install.log)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 
@@ -30,18 +33,18 @@ export SAMPAN_DATA_DIR=${SAMPAN_DATA_DIR:-./sampan-data}
 .venv/bin/sampan migrate --noinput >/dev/null
 
 # Admin credentials are made and printed once: the first time, when the site has no administrator.
-if ! .venv/bin/sampan shell -c 'import sys
+if ! .venv/bin/sampan shell -v 0 -c 'import sys
 from django.contrib.auth import get_user_model
 sys.exit(0 if get_user_model().objects.filter(is_superuser=True).exists() else 1)' 2>/dev/null; then
   password=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))')
   DJANGO_SUPERUSER_PASSWORD=$password .venv/bin/sampan createsuperuser --noinput \
     --username admin --email admin@example.com >/dev/null
-  .venv/bin/sampan shell -c 'from django.contrib.auth.models import Group
+  .venv/bin/sampan shell -v 0 -c 'from django.contrib.auth.models import Group
 from django.contrib.auth import get_user_model
 get_user_model().objects.get(username="admin").groups.add(Group.objects.get_or_create(name="Administrator")[0])'
   echo
   echo "  Your administrator account (shown only this once; change the password in the admin):"
-  echo "    http://127.0.0.1:8000/admin/   user: admin   password: $password"
+  echo "    http://${HOST:-127.0.0.1}:${PORT:-8000}/admin/   user: admin   password: $password"
   echo
 fi
 .venv/bin/sampan demo
