@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -64,11 +65,33 @@ def _archives(widget: Widget, request: HttpRequest) -> dict:
 
 
 def _categories(widget: Widget, request: HttpRequest) -> dict:
-    from django.db.models import Count, Q
-
     live = Q(posts__status=Post.Status.PUBLISHED, posts__published_at__lte=timezone.now())
-    rows = Category.objects.annotate(n=Count("posts", filter=live)).filter(n__gt=0).order_by("name")
-    return {"categories": rows}
+    rows = list(Category.objects.annotate(n=Count("posts", filter=live)).order_by("name"))
+    children: dict[int | None, list[Category]] = {}
+    for category in rows:
+        children.setdefault(category.parent_id, []).append(category)
+    tree: list[tuple[Category, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for category in children.get(parent, []):
+            tree.append((category, depth))
+            if depth < 5:
+                walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    # Like WordPress: a category shows when it or one of its sub-categories has posts.
+    shown = [(c, d) for i, (c, d) in enumerate(tree) if c.n or _has_posts_below(tree, i)]
+    return {"categories": shown}
+
+
+def _has_posts_below(tree: list[tuple[Category, int]], index: int) -> bool:
+    depth = tree[index][1]
+    for category, below in tree[index + 1 :]:
+        if below <= depth:
+            return False
+        if category.n:  # type: ignore[attr-defined]
+            return True
+    return False
 
 
 def _recent(widget: Widget, request: HttpRequest) -> dict:

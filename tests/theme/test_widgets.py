@@ -58,3 +58,17 @@ def test_widget_of_an_app_that_is_gone_is_skipped_not_an_error(client):
     response = client.get("/")
     assert response.status_code == 200
     assert _sidebar_titles(response.text)[0] == "Search"
+
+
+def test_categories_widget_nests_sub_categories_under_their_parent(client):
+    from tests.factories import make_category
+
+    travel = make_category("Travel")
+    rivers = make_category("Rivers", parent=travel)
+    make_category("Empty")
+    make_post("On the Mekong", categories=[rivers])
+    aside = client.get("/").text.split('<aside class="sidebar"', 1)[1]
+    widget = aside.split("widget_categories", 1)[1].split("</section>", 1)[0]
+    assert widget.index(">Travel<") < widget.index(">Rivers<")
+    assert 'class="depth-1"><a href="/category/travel/rivers/">Rivers</a>' in widget
+    assert "Empty" not in widget  # no posts in it or below it
