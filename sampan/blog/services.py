@@ -83,7 +83,9 @@ def _make_image_variants(post: Post) -> None:
     try:
         images.make_featured_image_variants(post)
     except (images.ImageRefused, OSError):
-        log.exception("Could not make sizes of the featured image %s of post %s", post.featured_image, post.pk)
+        log.exception(
+            "Could not make sizes of the featured image %s of post %s", post.featured_image, post.pk
+        )
 
 
 def _keep_revision(post: Post, *, by: AbstractBaseUser | None) -> None:
@@ -104,6 +106,13 @@ def restore_revision(revision: Revision, *, by: AbstractBaseUser | None) -> Post
 def _schedule(post: Post) -> None:
     from .tasks import publish_due_posts
 
+    if not publish_due_posts.get_backend().supports_defer:
+        # The author's save has already been committed; failing here would show them an error for nothing.
+        log.warning(
+            "The task backend cannot run work later; scheduled post %s goes out when the worker next starts.",
+            post.pk,
+        )
+        return
     publish_due_posts.using(run_after=post.published_at).enqueue()
 
 
