@@ -8,12 +8,14 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
+from django.db.models import Case, F, TextField, Value, When
 
 from .models import Post
 from .rendering import plain_text
 
 FTS_TABLE = "blog_post_fts"
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only: "_" separates words for both FTS5's tokenizer and PostgreSQL's parser.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TERMS = 12
 
 
@@ -28,8 +30,13 @@ def index_post(post: Post) -> None:
         cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])  # noqa: S608
         cur.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-            [post.pk, post.title, plain_text(post.body_html)],
+            [post.pk, post.title, _searchable_body(post)],
         )
+
+
+def _searchable_body(post: Post) -> str:
+    # A protected post's words are for those who know the password: a search must not reveal them.
+    return "" if post.password else plain_text(post.body_html)
 
 
 def unindex_post(post: Post) -> None:
@@ -61,10 +68,14 @@ def search_posts(query: str) -> list[Post]:
             ranked = [row[0] for row in cur.fetchall()]
         by_id = live.in_bulk(ranked)
         return [by_id[pk] for pk in ranked if pk in by_id]
+    body = Case(When(password="", then=F("body")), default=Value(""), output_field=TextField())
     vector = SearchVector("title", weight="A", config="english") + SearchVector(
-        "body", weight="B", config="english"
+        body, weight="B", config="english"
     )
-    search_query = SearchQuery(" ".join(terms), search_type="websearch", config="english")
+    # Same meaning as on SQLite: every word required, the last one as a prefix. The words are letters and
+    # digits only, so nothing the reader typed is tsquery syntax.
+    raw = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+    search_query = SearchQuery(raw, search_type="raw", config="english")
     return list(
         live.annotate(document=vector, rank=SearchRank(vector, search_query))
         .filter(document=search_query)
