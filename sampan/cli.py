@@ -1,6 +1,7 @@
 """The `sampan` command: serve the blog, run the worker, seed a demo, and pass anything else to Django."""
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -85,16 +86,39 @@ def serve(argv: Sequence[str]) -> int:
     if options.workers < 1:
         parser.error("--workers must be 1 or more")
     prepare()
-    server = [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", options.host,
-        "--port", str(options.port), "--workers", str(options.workers), "--no-ws",
-        "--log-level", "warning", "sampan.wsgi:application",
-    ]  # fmt: skip
+    server = server_command("sampan.wsgi:application", host=options.host, port=options.port,
+                            workers=options.workers)  # fmt: skip
     children = [subprocess.Popen(server)]
     if not options.no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "sampan.cli", "worker"]))
-    print(f"Sampan is serving http://{options.host}:{options.port}/ (Ctrl-C to stop)", flush=True)
+    if _wait_until_listening(options.host, options.port, children[0]):
+        print(f"Sampan is serving http://{options.host}:{options.port}/ (Ctrl-C to stop)", flush=True)
     return _supervise(children)
+
+
+def _wait_until_listening(host: str, port: int, server: subprocess.Popen, timeout: float = 60) -> bool:
+    """So that "serving" is printed when the port answers (scripts and tests wait for that line)."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            target = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+            with socket.create_connection((target, port), 1):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def server_command(app: str, *, host: str, port: int, workers: int) -> list[str]:
+    """The production server's command line; bench/ runs its Django floor under the very same one."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,
+        "--port", str(port), "--workers", str(workers), "--no-ws",
+        "--log-level", "warning", app,
+    ]  # fmt: skip
 
 
 def _supervise(children: list[subprocess.Popen]) -> int:
@@ -107,10 +131,8 @@ def _supervise(children: list[subprocess.Popen]) -> int:
     code = 0
     try:
         while all(child.poll() is None for child in children):
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 children[0].wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                pass
         code = next(child.returncode for child in children if child.returncode is not None)
         print(f"sampan: a server process ended unexpectedly (exit {code})", file=sys.stderr)
         code = code or 1
@@ -139,10 +161,8 @@ def worker(argv: Sequence[str]) -> int:
     options = parser.parse_args(argv)
     call_command("migrate", interactive=False, verbosity=0)
     publish_due_posts.enqueue()  # catch up on anything scheduled while no worker ran
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", interval=options.interval, verbosity=1)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -1,48 +1,58 @@
 """The anonymous page cache.
 
-Readers without a session get pages from the shared Django cache (file, database or Redis: never per-process
-memory, so every server process, the worker and CLI commands see the same entries). Invalidation is one
-generation token: anything that changes what a page shows calls `invalidate()`, and every cached page made
-under an older generation stops counting at once, in every process.
+Readers without a session get pages from a cache shared by every process (never per-process memory, so every
+server process, the worker and CLI commands see the same entries). Invalidation is one generation token:
+anything that changes what a page shows calls `invalidate()`, and every cached page made under an older
+generation stops counting at once, in every process.
 
 Two halves: `PageCacheMiddleware` stores finished anonymous responses; `FastPathApp` wraps the WSGI
 application and answers from the cache before Django's request machinery runs at all.
+
+Where pages live depends on the Django cache (docs/performance.md has the measurements):
+- File cache (the default): plain files next to the Django cache, `pagecache-pages/<generation>/<key>`, each
+  a one-line JSON head (status, headers, expiry) and the body as it goes on the wire. The current generation
+  is the target of one symlink, `pagecache-current.djcache`, so a cached request costs one `open()` through
+  it: no pickle, no zlib, no second lookup. `invalidate()` points the symlink at a fresh directory (an atomic
+  rename) and deletes the old ones. The symlink's name ends like Django's cache files on purpose: clearing
+  the Django cache (`cache.clear()`, or culling) removes it, which starts a new generation.
+- Any other cache (Redis at scale): the same entries through Django's cache API, generation under one key.
 """
 
 import hashlib
+import json
+import os
+import random
+import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 GENERATION_KEY = "pagecache:generation"
 # Requests carrying any of these cookies may see something personal: never answer them from the cache.
 PERSONAL_COOKIES = ("sessionid", "sampan_")
+CURRENT_LINK = "pagecache-current.djcache"
+PAGES_DIR = "pagecache-pages"
+CACHE_HEADER = ("X-Sampan-Cache", "hit")
 
 
 def invalidate() -> None:
     """Forget every cached page (all processes); call after any change a reader could see."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _store().invalidate()
+    if transaction.get_connection().in_atomic_block:
+        # A reader may render from the old, still-committed data until this transaction commits and store
+        # that page under the new generation; a second bump at commit time forgets such pages too.
+        transaction.on_commit(lambda: _store().invalidate())
 
 
 def current_generation() -> str:
-    gen = cache.get(GENERATION_KEY)
-    if gen is None:
-        gen = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, gen, None)
-        gen = cache.get(GENERATION_KEY, gen)
-    return str(gen)
-
-
-def _page_key(path: str) -> str:
-    return "pagecache:page:" + hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _is_personal(cookie_header: str) -> bool:
-    return any(name in cookie_header for name in PERSONAL_COOKIES)
+    return _store().generation()
 
 
 def mark_uncacheable(response: HttpResponse) -> HttpResponse:
@@ -51,24 +61,180 @@ def mark_uncacheable(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def page_key(environ: dict[str, Any]) -> str:
+    """One cache entry per scheme, host and path (a WSGI environ or `request.META`)."""
+    where = "\n".join(
+        (
+            environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http"),
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", "/"),
+        )
+    )
+    return hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _may_be_personal(environ: dict[str, Any]) -> bool:
+    cookies = environ.get("HTTP_COOKIE", "")
+    return bool(
+        "HTTP_AUTHORIZATION" in environ or (cookies and any(name in cookies for name in PERSONAL_COOKIES))
+    )
+
+
+def _encode(status: str, headers: list[tuple[str, str]], body: bytes, etag: str, expires: float) -> bytes:
+    head = {"status": status, "headers": headers, "etag": etag, "expires": expires}
+    return json.dumps(head, separators=(",", ":")).encode() + b"\n" + body
+
+
+def _decode(blob: bytes) -> tuple[dict[str, Any], bytes] | None:
+    head, _, body = blob.partition(b"\n")
+    try:
+        meta = json.loads(head)
+    except ValueError:
+        return None
+    if meta["expires"] < time.time():
+        return None
+    return meta, body
+
+
+class _FileStore:
+    """Pages as files under the file cache's folder; the current generation is a symlink's target."""
+
+    def __init__(self, location: str, max_entries: int):
+        self.root = Path(location)
+        self.link = self.root / CURRENT_LINK
+        self.pages = self.root / PAGES_DIR
+        self.current_prefix = str(self.link) + "/"
+        self.max_entries = max_entries
+
+    def generation(self) -> str:
+        try:
+            target = os.readlink(self.link)
+        except FileNotFoundError:
+            return self._start_generation()
+        if not os.path.isdir(self.link):
+            return self.invalidate()  # its folder was deleted under us: start afresh
+        return os.path.basename(target)
+
+    def _start_generation(self) -> str:
+        generation = self._new_directory()
+        try:
+            os.symlink(f"{PAGES_DIR}/{generation}", self.link)
+        except FileExistsError:
+            shutil.rmtree(self.pages / generation, ignore_errors=True)  # another process was first
+            return os.path.basename(os.readlink(self.link))
+        return generation
+
+    def _new_directory(self) -> str:
+        generation = uuid.uuid4().hex
+        (self.pages / generation).mkdir(parents=True)
+        return generation
+
+    def invalidate(self) -> str:
+        generation = self._new_directory()
+        temporary = self.root / f".pagecache-link-{generation}"
+        os.symlink(f"{PAGES_DIR}/{generation}", temporary)
+        os.replace(temporary, self.link)  # atomic: every process sees the new generation on its next open()
+        for old in os.listdir(self.pages):
+            if old != generation:
+                shutil.rmtree(self.pages / old, ignore_errors=True)
+        return generation
+
+    def load(self, key: str) -> bytes | None:
+        try:
+            fd = os.open(self.current_prefix + key, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            size = os.fstat(fd).st_size
+            blob = os.read(fd, size)
+        finally:
+            os.close(fd)
+        return blob if len(blob) == size else None
+
+    def save(self, generation: str, key: str, blob: bytes) -> None:
+        folder = self.pages / generation
+        temporary = folder / f".{key}.{uuid.uuid4().hex}"
+        try:
+            # Never creates the folder: if it is gone, its generation was invalidated and the page is stale.
+            with open(temporary, "xb") as fh:
+                fh.write(blob)
+            os.replace(temporary, folder / key)
+        except FileNotFoundError:
+            return
+        if random.random() < 0.01:  # now and then, keep one generation's folder within bounds
+            self._cull(folder)
+
+    def _cull(self, folder: Path) -> None:
+        names = os.listdir(folder)
+        if len(names) > self.max_entries:
+            for name in random.sample(names, len(names) // 3):
+                (folder / name).unlink(missing_ok=True)
+
+
+class _DjangoCacheStore:
+    """Pages through Django's cache API (Redis, database, …): generation and page fetched in one round trip."""
+
+    def generation(self) -> str:
+        gen = cache.get(GENERATION_KEY)
+        if gen is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+            gen = cache.get(GENERATION_KEY)
+        return str(gen)
+
+    def invalidate(self) -> str:
+        generation = uuid.uuid4().hex
+        cache.set(GENERATION_KEY, generation, None)
+        return generation
+
+    def load(self, key: str) -> bytes | None:
+        found = cache.get_many([GENERATION_KEY, "pagecache:page:" + key])
+        entry = found.get("pagecache:page:" + key)
+        if entry is None or entry[0] != found.get(GENERATION_KEY):
+            return None
+        return entry[1]
+
+    def save(self, generation: str, key: str, blob: bytes) -> None:
+        cache.set("pagecache:page:" + key, (generation, blob), settings.PAGE_CACHE_SECONDS)
+
+
+_configured: list[Any] = [None, None]  # the cache settings last seen, and the store made for them
+
+
+def _store() -> Any:
+    """The store for the configured default cache (made again if the settings change, as in tests)."""
+    config = settings.CACHES["default"]
+    if _configured[0] is not config:
+        if config["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+            max_entries = int(config.get("OPTIONS", {}).get("MAX_ENTRIES", 300))
+            _configured[:] = [config, _FileStore(config["LOCATION"], max_entries)]
+        else:
+            _configured[:] = [config, _DjangoCacheStore()]
+    return _configured[1]
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        generation = current_generation()
+        store = _store()
+        # Read before rendering: a page made from data older than an invalidation never joins a newer generation.
+        generation = store.generation()
         response = self.get_response(request)
         if self._storable(request, response):
+            body = response.content
+            etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+            response.headers["ETag"] = etag
             headers = [
                 (k, v)
                 for k, v in response.items()
                 if k.lower() not in {"set-cookie", "vary", "content-length"}
             ]
-            etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
-            headers.append(("ETag", etag))
-            response.headers["ETag"] = etag
-            entry = (generation, response.status_code, headers, response.content)
-            cache.set(_page_key(request.path), entry, settings.PAGE_CACHE_SECONDS)
+            headers.append(("Content-Length", str(len(body))))
+            status = f"{response.status_code} {response.reason_phrase}"
+            expires = time.time() + settings.PAGE_CACHE_SECONDS
+            store.save(generation, page_key(request.META), _encode(status, headers, body, etag, expires))
         return response
 
     @staticmethod
@@ -77,7 +243,7 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method == "GET"
             and not request.META.get("QUERY_STRING")
-            and not _is_personal(request.META.get("HTTP_COOKIE", ""))
+            and not _may_be_personal(request.META)
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
@@ -95,22 +261,19 @@ class FastPathApp:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if (
-            method in ("GET", "HEAD")
+            (method == "GET" or method == "HEAD")
             and not environ.get("QUERY_STRING")
-            and not _is_personal(environ.get("HTTP_COOKIE", ""))
+            and not _may_be_personal(environ)
             and settings.PAGE_CACHE_SECONDS > 0
         ):
-            path = environ.get("PATH_INFO", "/").encode("latin-1", "replace").decode("utf-8", "replace")
-            found = cache.get_many([GENERATION_KEY, _page_key(path)])
-            entry = found.get(_page_key(path))
-            if entry is not None and entry[0] == found.get(GENERATION_KEY):
-                _, status, headers, body = entry
-                etag = next((v for k, v in headers if k == "ETag"), None)
-                if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
-                    start_response("304 Not Modified", [("ETag", etag)])
+            blob = _store().load(page_key(environ))
+            entry = _decode(blob) if blob is not None else None
+            if entry is not None:
+                meta, body = entry
+                etag = meta["etag"]
+                if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+                    start_response("304 Not Modified", [("ETag", etag), CACHE_HEADER])
                     return [b""]
-                start_response(
-                    f"{status} OK", [*headers, ("Content-Length", str(len(body))), ("X-Sampan-Cache", "hit")]
-                )
+                start_response(meta["status"], [*map(tuple, meta["headers"]), CACHE_HEADER])
                 return [b"" if method == "HEAD" else body]
         return self.app(environ, start_response)
