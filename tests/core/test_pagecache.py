@@ -1,0 +1,188 @@
+"""The anonymous page cache: what is stored, what is served from it, and when it is forgotten."""
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import override_settings
+
+from sampan.blog import services
+from sampan.core import pagecache
+from sampan.core.pagecache import FastPathApp
+from tests.factories import local, make_post
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class Reply:
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes):
+        self.status, self.headers, self.body = status, dict(headers), body
+
+    @property
+    def from_cache(self) -> bool:
+        return self.headers.get("X-Sampan-Cache") == "hit"
+
+
+@pytest.fixture
+def app() -> Iterator[FastPathApp]:
+    """The production WSGI stack (fast path around Django), called directly as a server would."""
+    # As Django's test client does: closing connections between requests would end the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield FastPathApp(WSGIHandler())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def call(app: FastPathApp, path: str, method: str = "GET", **environ: str) -> Reply:
+    started: list = []
+    base = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+    }
+    chunks = app(
+        {**base, **environ}, lambda status, headers, exc_info=None: started.extend([status, headers])
+    )
+    body = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return Reply(started[0], started[1], body)
+
+
+@pytest.fixture
+def post_url() -> str:
+    return make_post("Harbour lights", published_at=local(2024, 3, 2)).get_absolute_url()
+
+
+def test_second_anonymous_request_is_answered_from_the_cache(app, post_url):
+    first = call(app, post_url)
+    second = call(app, post_url)
+    assert first.status == "200 OK" and not first.from_cache
+    assert second.status == "200 OK" and second.from_cache
+    assert second.body == first.body
+    assert b"Harbour lights" in second.body
+    assert second.headers["Content-Length"] == str(len(second.body))
+    assert second.headers["Content-Type"].startswith("text/html")
+
+
+def test_reader_with_a_session_cookie_never_gets_a_cached_page(app, post_url):
+    call(app, post_url)
+    assert call(app, post_url).from_cache
+    assert not call(app, post_url, HTTP_COOKIE="sessionid=abc").from_cache
+    assert not call(app, post_url, HTTP_COOKIE="sampan_postpass_1=x").from_cache
+    assert not call(app, post_url, HTTP_AUTHORIZATION="Basic YTpi").from_cache
+
+
+def test_pages_rendered_for_a_session_are_not_stored_for_everyone(app, post_url):
+    call(app, post_url, HTTP_COOKIE="sessionid=abc")
+    assert not call(app, post_url).from_cache
+
+
+def test_query_string_is_never_answered_from_the_cache_nor_stored(app, post_url):
+    call(app, post_url, QUERY_STRING="utm_source=x")
+    assert not call(app, post_url).from_cache
+    assert not call(app, post_url, QUERY_STRING="utm_source=x").from_cache
+
+
+def test_editing_a_post_makes_the_next_request_render_fresh(app, post_url):
+    call(app, post_url)
+    assert call(app, post_url).from_cache
+    post = services.Post.objects.get(title="Harbour lights")
+    post.title = "Harbour lights at dusk"
+    services.save_post(post, previous_status=post.status)
+    fresh = call(app, post_url)
+    assert not fresh.from_cache
+    assert b"Harbour lights at dusk" in fresh.body
+    assert call(app, post_url).from_cache
+
+
+def test_password_protected_post_form_is_not_stored(app):
+    url = make_post("Locked", published_at=local(2024, 3, 2), password="sesame").get_absolute_url()
+    first = call(app, url)
+    assert b"password" in first.body.lower()
+    assert not call(app, url).from_cache
+
+
+def test_invalidation_in_another_process_is_seen_at_once(app, post_url):
+    call(app, post_url)
+    assert call(app, post_url).from_cache
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(ROOT)}
+    code = "import django; django.setup(); from sampan.core import pagecache; pagecache.invalidate()"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT, timeout=60)
+    assert not call(app, post_url).from_cache
+    assert call(app, post_url).from_cache
+
+
+def test_head_gets_headers_without_body(app, post_url):
+    full = call(app, post_url)
+    head = call(app, post_url, method="HEAD")
+    assert head.from_cache
+    assert head.body == b""
+    assert head.headers["Content-Length"] == str(len(full.body))
+
+
+def test_matching_if_none_match_gets_304_and_a_stale_one_the_page(app, post_url):
+    etag = call(app, post_url).headers["ETag"]
+    not_modified = call(app, post_url, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status == "304 Not Modified"
+    assert not_modified.body == b""
+    assert not_modified.headers["ETag"] == etag
+    other = call(app, post_url, HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status == "200 OK" and other.body
+
+
+def test_post_requests_pass_through_to_django(app, post_url):
+    call(app, post_url)
+    assert not call(app, post_url, method="POST").from_cache
+
+
+def test_clearing_the_django_cache_forgets_cached_pages(app, post_url):
+    call(app, post_url)
+    cache.clear()
+    assert not call(app, post_url).from_cache
+
+
+def test_middleware_gives_stored_pages_an_etag(client, post_url):
+    response = client.get(post_url)
+    assert response["ETag"].startswith('"')
+    assert client.get(post_url)["ETag"] == response["ETag"]
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_cache_can_be_turned_off(app, post_url):
+    call(app, post_url)
+    assert not call(app, post_url).from_cache
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+def test_other_cache_backends_go_through_djangos_cache_api(app, post_url):
+    # Stands in for Redis: any backend but the file cache keeps pages and generation via Django's cache.
+    call(app, post_url)
+    assert call(app, post_url).from_cache
+    pagecache.invalidate()
+    assert not call(app, post_url).from_cache
+    assert call(app, post_url).from_cache
+
+
+def test_current_generation_is_stable_until_invalidated():
+    before = pagecache.current_generation()
+    assert pagecache.current_generation() == before
+    pagecache.invalidate()
+    assert pagecache.current_generation() != before
