@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
@@ -17,6 +17,12 @@ from sampan.core.models import SiteSettings
 from . import discussion
 from .models import Category, Post, Tag
 from .rendering import summary
+from .views import category_descendant_ids
+
+
+def _read_only(request: HttpRequest) -> HttpResponse | None:
+    """A feed is only ever read: anything but GET or HEAD gets a 405."""
+    return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -45,6 +51,9 @@ class PostFeed(Feed):
     heading = ""
 
     def __call__(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return _read_only(request) or self._respond(request, *args, **kwargs)
+
+    def _respond(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.site = SiteSettings.load()
         return super().__call__(request, *args, **kwargs)
 
@@ -123,7 +132,9 @@ class CategoryFeed(PostFeed):
         return f"{obj} Category"
 
     def posts(self, obj: Category) -> QuerySet[Post]:  # type: ignore[override]
-        return super().posts(obj).filter(categories=obj)
+        # As on the category's archive page: its child categories' posts belong to it too.
+        family = [obj.pk, *category_descendant_ids(obj)]
+        return super().posts(obj).filter(categories__in=family).distinct()
 
 
 class CategoryAtomFeed(CategoryFeed):
@@ -172,6 +183,9 @@ class CommentsFeed(Feed):
     feed_type: type[SyndicationFeed] = ContentRssFeed
 
     def __call__(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return _read_only(request) or self._respond(request, *args, **kwargs)
+
+    def _respond(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.site = SiteSettings.load()
         return super().__call__(request, *args, **kwargs)
 
@@ -208,6 +222,10 @@ class CommentsFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item: discussion.Thought) -> datetime:
+        return item.published_at
+
+    def item_updateddate(self, item: discussion.Thought) -> datetime:
+        # Atom requires <updated> on every entry; a comment's last change is when it was published.
         return item.published_at
 
     def item_author_name(self, item: discussion.Thought) -> str:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sampan.core import pagecache
 from sampan.core.models import SiteSettings
@@ -142,7 +142,7 @@ def category_archive(request: HttpRequest, path: str, page: str | None = None) -
     category = get_object_or_404(Category, slug=path.rstrip("/").rsplit("/", 1)[-1])
     if category.path != path.strip("/"):
         return HttpResponsePermanentRedirect(category.get_absolute_url())
-    family = [category.pk, *_descendant_ids(category)]
+    family = [category.pk, *category_descendant_ids(category)]
     posts = _live_posts().filter(categories__in=family).distinct()
     return _listing(
         request, posts, page, heading=f"Category: {category.name}", description=category.description,
@@ -150,7 +150,8 @@ def category_archive(request: HttpRequest, path: str, page: str | None = None) -
     )  # fmt: skip
 
 
-def _descendant_ids(category: Category) -> list[int]:
+def category_descendant_ids(category: Category) -> list[int]:
+    """Every category below this one, at any depth (a category archive and feed include their posts)."""
     found: list[int] = []
     frontier = [category.pk]
     while frontier and len(found) < 1000:
@@ -247,7 +248,7 @@ def _show(request: HttpRequest, post: Post) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *"]
     if SiteSettings.load().search_engines_allowed:
