@@ -19,7 +19,7 @@ Where pages live depends on the Django cache (docs/performance.md has the measur
 """
 
 import hashlib
-import json
+import marshal
 import os
 import random
 import shutil
@@ -82,19 +82,22 @@ def _may_be_personal(environ: dict[str, Any]) -> bool:
 
 
 def _encode(status: str, headers: list[tuple[str, str]], body: bytes, etag: str, expires: float) -> bytes:
-    head = {"status": status, "headers": headers, "etag": etag, "expires": expires}
-    return json.dumps(head, separators=(",", ":")).encode() + b"\n" + body
+    # marshal, not JSON or pickle: the head loads in about a microsecond and cannot run code.
+    head = marshal.dumps((status, headers, etag, expires))
+    return len(head).to_bytes(4, "little") + head + body
 
 
-def _decode(blob: bytes) -> tuple[dict[str, Any], bytes] | None:
-    head, _, body = blob.partition(b"\n")
+def _decode(blob: bytes) -> tuple[str, list[tuple[str, str]], str, bytes] | None:
+    """(status, headers, etag, body) of a live entry; None if it expired or is not one of ours."""
+    size = int.from_bytes(blob[:4], "little")
     try:
-        meta = json.loads(head)
-    except ValueError:
+        # Our own files in our own cache folder; marshal builds plain data and never runs code.
+        status, headers, etag, expires = marshal.loads(blob[4 : 4 + size])  # noqa: S302
+    except (ValueError, EOFError, TypeError):
+        return None  # written by another Python version, or damaged: render afresh
+    if expires < time.time():
         return None
-    if meta["expires"] < time.time():
-        return None
-    return meta, body
+    return status, headers, etag, blob[4 + size :]
 
 
 class _FileStore:
@@ -214,27 +217,23 @@ def _store() -> Any:
 
 
 class PageCacheMiddleware:
+    """Marks finished anonymous responses as cacheable and gives them an ETag.
+
+    `FastPathApp` stores what this marks, at the WSGI level: only there are the final headers known (those
+    that middleware further out adds, such as security headers and cookies).
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        store = _store()
         # Read before rendering: a page made from data older than an invalidation never joins a newer generation.
-        generation = store.generation()
+        generation = current_generation()
         response = self.get_response(request)
         if self._storable(request, response):
-            body = response.content
-            etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+            etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
             response.headers["ETag"] = etag
-            headers = [
-                (k, v)
-                for k, v in response.items()
-                if k.lower() not in {"set-cookie", "vary", "content-length"}
-            ]
-            headers.append(("Content-Length", str(len(body))))
-            status = f"{response.status_code} {response.reason_phrase}"
-            expires = time.time() + settings.PAGE_CACHE_SECONDS
-            store.save(generation, page_key(request.META), _encode(status, headers, body, etag, expires))
+            response.sampan_page_cache = (generation, etag)  # type: ignore[attr-defined]
         return response
 
     @staticmethod
@@ -253,7 +252,11 @@ class PageCacheMiddleware:
 
 
 class FastPathApp:
-    """WSGI wrapper: answer cached anonymous GET/HEAD requests without running Django's request cycle."""
+    """WSGI wrapper: answer cached anonymous GET/HEAD requests without running Django's request cycle.
+
+    On a miss it runs Django and stores the response if `PageCacheMiddleware` marked it, with the headers as
+    they went out, unless something further out set a cookie.
+    """
 
     def __init__(self, app: Callable[..., Iterable[bytes]]):
         self.app = app
@@ -266,14 +269,36 @@ class FastPathApp:
             and not _may_be_personal(environ)
             and settings.PAGE_CACHE_SECONDS > 0
         ):
-            blob = _store().load(page_key(environ))
+            key = page_key(environ)
+            blob = _store().load(key)
             entry = _decode(blob) if blob is not None else None
             if entry is not None:
-                meta, body = entry
-                etag = meta["etag"]
+                status, headers, etag, body = entry
                 if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
                     start_response("304 Not Modified", [("ETag", etag), CACHE_HEADER])
                     return [b""]
-                start_response(meta["status"], [*map(tuple, meta["headers"]), CACHE_HEADER])
+                start_response(status, [*headers, CACHE_HEADER])
                 return [b"" if method == "HEAD" else body]
+            if method == "GET":
+                return self._render_and_store(key, environ, start_response)
         return self.app(environ, start_response)
+
+    def _render_and_store(
+        self, key: str, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        sent: list[Any] = []
+
+        def keep_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, keep_headers)
+        marked = getattr(result, "sampan_page_cache", None)
+        if marked and sent and not any(name.lower() == "set-cookie" for name, _ in sent[1]):
+            generation, etag = marked
+            body = result.content  # type: ignore[attr-defined]
+            headers = [(k, v) for k, v in sent[1] if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+            expires = time.time() + settings.PAGE_CACHE_SECONDS
+            _store().save(generation, key, _encode(sent[0], headers, body, etag, expires))
+        return result

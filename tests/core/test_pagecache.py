@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.http import HttpResponse
 from django.test import override_settings
 
 from sampan.blog import services
@@ -80,6 +81,26 @@ def test_second_anonymous_request_is_answered_from_the_cache(app, post_url):
     assert b"Harbour lights" in second.body
     assert second.headers["Content-Length"] == str(len(second.body))
     assert second.headers["Content-Type"].startswith("text/html")
+
+
+def test_cached_page_keeps_the_headers_outer_middleware_adds(app, post_url):
+    first = call(app, post_url)
+    cached = call(app, post_url)
+    assert cached.from_cache
+    for name in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert cached.headers[name] == first.headers[name]
+
+
+def test_response_that_sets_a_cookie_on_its_way_out_is_not_stored(post_url):
+    def django_setting_a_cookie(environ, start_response):
+        response = HttpResponse(b"<p>hello</p>")
+        response.sampan_page_cache = (pagecache.current_generation(), '"e"')
+        start_response("200 OK", [("Content-Type", "text/html"), ("Set-Cookie", "csrftoken=abc; Path=/")])
+        return response
+
+    fast = FastPathApp(django_setting_a_cookie)
+    call(fast, post_url)
+    assert not call(fast, post_url).from_cache
 
 
 def test_reader_with_a_session_cookie_never_gets_a_cached_page(app, post_url):
