@@ -8,7 +8,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -88,6 +94,7 @@ def _legacy_query(request: HttpRequest) -> HttpResponse | None:
             parts = [m[:4], m[4:6], m[6:8]]
             name = ["year", "month", "day"][len(m) // 2 - 2]
             kwargs = dict(zip(["year", "month", "day"], [p for p in parts if p], strict=False))
+            _period(**kwargs)  # no redirect to a date that does not exist
             return redirect(reverse(f"blog:{name}", kwargs=kwargs), permanent=True)
         raise Http404("No such archive.")
     return None
@@ -227,6 +234,8 @@ def page_detail(request: HttpRequest, path: str) -> HttpResponse:
 
 
 def _show(request: HttpRequest, post: Post) -> HttpResponse:
+    if request.method == "POST" and not post.password:
+        return HttpResponseNotAllowed(["GET", "HEAD"])  # only a password form posts here
     if post.password and not protection.has_unlocked(request, post):
         if request.method == "POST":
             return protection.unlock(request, post)

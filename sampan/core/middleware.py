@@ -30,9 +30,11 @@ class BadRequestGuard:
         if "\x00" in request.path or "\x00" in query:
             return "The address holds characters no page uses."
         try:
-            for values in request.GET.lists():
-                for value in values[1]:
-                    value.encode("utf-8")
+            for key, values in request.GET.lists():
+                for text in (key, *values):
+                    text.encode("utf-8")
+                    if "\x00" in text:  # %00: no page reads it, and PostgreSQL refuses it in text
+                        return "The address holds characters no page uses."
         except UnicodeError:
             return "The address is not valid text."
         return ""
