@@ -1,5 +1,7 @@
 """Turning outside HTML into HTML that is safe to show on our pages (nh3, the Ammonia sanitizer)."""
 
+import re
+
 import nh3
 
 # What an author's post body may hold: text structure, media, tables. No scripts, styles, forms or frames.
@@ -32,6 +34,28 @@ WIDGET_TAGS = {"a", "b", "br", "em", "i", "img", "p", "small", "span", "strong",
 WIDGET_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}}
 
 
+# Ammonia checks the scheme of href and src only; these attributes hold URLs too.
+OTHER_URL_ATTRIBUTES = {"srcset", "cite", "poster"}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a URL's scheme
+
+
+def _allowed_url(url: str) -> bool:
+    scheme = _SCHEME.match(_URL_NOISE.sub("", url))
+    return scheme is None or scheme.group(1).lower() in URL_SCHEMES
+
+
+def _drop_unsafe_urls(element: str, attribute: str, value: str) -> str | None:
+    if attribute not in OTHER_URL_ATTRIBUTES:
+        return value
+    urls = (
+        [candidate.strip().split(" ")[0] for candidate in value.split(",")]
+        if attribute == "srcset"
+        else [value]
+    )
+    return value if all(_allowed_url(url) for url in urls) else None
+
+
 def clean_post_html(html: str) -> str:
     return nh3.clean(
         html,
@@ -40,10 +64,16 @@ def clean_post_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
         strip_comments=True,
+        attribute_filter=_drop_unsafe_urls,
     )
 
 
 def clean_widget_html(html: str) -> str:
     return nh3.clean(
-        html, tags=WIDGET_TAGS, attributes=WIDGET_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener"
+        html,
+        tags=WIDGET_TAGS,
+        attributes=WIDGET_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        attribute_filter=_drop_unsafe_urls,
     )
