@@ -19,6 +19,7 @@ Where pages live depends on the Django cache (docs/performance.md has the measur
 """
 
 import hashlib
+import logging
 import marshal
 import os
 import random
@@ -40,6 +41,8 @@ PERSONAL_COOKIES = ("sessionid", "sampan_")
 CURRENT_LINK = "pagecache-current.djcache"
 PAGES_DIR = "pagecache-pages"
 CACHE_HEADER = ("X-Sampan-Cache", "hit")
+
+log = logging.getLogger(__name__)
 
 
 def invalidate() -> None:
@@ -126,6 +129,7 @@ class _FileStore:
         except FileExistsError:
             shutil.rmtree(self.pages / generation, ignore_errors=True)  # another process was first
             return os.path.basename(os.readlink(self.link))
+        self._remove_all_but(generation)  # pages left from before the link was removed (a cache clear)
         return generation
 
     def _new_directory(self) -> str:
@@ -138,10 +142,14 @@ class _FileStore:
         temporary = self.root / f".pagecache-link-{generation}"
         os.symlink(f"{PAGES_DIR}/{generation}", temporary)
         os.replace(temporary, self.link)  # atomic: every process sees the new generation on its next open()
+        self._remove_all_but(generation)
+        return generation
+
+    def _remove_all_but(self, generation: str) -> None:
+        # Racing invalidations may remove each other's fresh folder; `generation()` then repairs the link.
         for old in os.listdir(self.pages):
             if old != generation:
                 shutil.rmtree(self.pages / old, ignore_errors=True)
-        return generation
 
     def load(self, key: str) -> bytes | None:
         try:
@@ -164,6 +172,10 @@ class _FileStore:
                 fh.write(blob)
             os.replace(temporary, folder / key)
         except FileNotFoundError:
+            return
+        except OSError:
+            # A full disk or a permission problem must not fail the reader's request; the page stays uncached.
+            log.warning("Could not store a page in %s", folder, exc_info=True)
             return
         if random.random() < 0.01:  # now and then, keep one generation's folder within bounds
             self._cull(folder)

@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -178,6 +179,13 @@ def test_clearing_the_django_cache_forgets_cached_pages(app, post_url):
     call(app, post_url)
     cache.clear()
     assert not call(app, post_url).from_cache
+
+
+def test_cache_recovers_when_its_page_folders_are_deleted(app, post_url, settings):
+    call(app, post_url)
+    shutil.rmtree(Path(settings.CACHES["default"]["LOCATION"]) / pagecache.PAGES_DIR)
+    assert not call(app, post_url).from_cache
+    assert call(app, post_url).from_cache
 
 
 def test_middleware_gives_stored_pages_an_etag(client, post_url):
