@@ -201,7 +201,9 @@ class CommentsFeed(Feed):
         return self.site.tagline
 
     def items(self, obj: Post | None = None) -> list[discussion.Thought]:
-        return list(discussion.latest(limit=self.site.feed_items or 10, post=obj))
+        # Whatever the comments app hands over, talk about a draft, private or protected post stays private.
+        thoughts = discussion.latest(limit=self.site.feed_items or 10, post=obj)
+        return [t for t in thoughts if t.post.is_live and not t.post.password]
 
     def item_title(self, item: discussion.Thought) -> str:
         return (

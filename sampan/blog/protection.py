@@ -1,9 +1,10 @@
 """Password-protected posts: the reader types the post's password once; a signed cookie remembers it."""
 
-import hashlib
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from sampan.core import pagecache
 
@@ -15,17 +16,20 @@ SALT = "sampan.blog.post-password"
 
 
 def _fingerprint(post: Post) -> str:
-    # Changes when the author changes the password, so old cookies stop working.
-    return hashlib.sha256(f"{post.pk}:{post.password}".encode()).hexdigest()[:32]
+    # Changes when the author changes the password, so old cookies stop working. Keyed with the site's
+    # secret, so the cookie's value cannot be used to guess the password offline.
+    return salted_hmac(SALT, f"{post.pk}:{post.password}", algorithm="sha256").hexdigest()[:32]
 
 
 def has_unlocked(request: HttpRequest, post: Post) -> bool:
-    value = request.get_signed_cookie(f"{COOKIE_PREFIX}{post.pk}", default=None, salt=SALT)
-    return value == _fingerprint(post)
+    value = request.get_signed_cookie(
+        f"{COOKIE_PREFIX}{post.pk}", default=None, salt=SALT, max_age=timedelta(days=COOKIE_DAYS)
+    )
+    return value is not None and constant_time_compare(value, _fingerprint(post))
 
 
 def unlock(request: HttpRequest, post: Post) -> HttpResponse:
-    if request.POST.get("post_password", "") == post.password:
+    if constant_time_compare(request.POST.get("post_password", ""), post.password):
         unlocked = HttpResponseRedirect(post.get_absolute_url())
         unlocked.set_signed_cookie(
             f"{COOKIE_PREFIX}{post.pk}", _fingerprint(post), salt=SALT, max_age=COOKIE_DAYS * 86400,

@@ -27,7 +27,7 @@ from .calendar import LATEST, local_midnight, month_bounds
 from .models import Category, Post, Tag
 
 LISTING_TEMPLATE = "blog/post_list.html"
-_PAGE_SUFFIX = re.compile(r"page/\d+/$")
+_PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
 
 
 def _listing(
@@ -44,6 +44,8 @@ def _listing(
     kept = request.GET.copy()
     kept.pop("paged", None)  # WordPress's ?paged=N: the page number now lives in the path
     query = "?" + kept.urlencode() if kept else ""
+    if page_obj.number == 1 and _PAGE_SUFFIX.search(request.path):
+        return HttpResponsePermanentRedirect(base + query)  # /page/1/ is the listing itself
     if page_obj.has_next():
         context["next_url"] = f"{base}page/{page_obj.next_page_number()}/{query}"
     if page_obj.has_previous():

@@ -16,7 +16,7 @@ class BadRequestGuard:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         problem = self.problem_with(request)
         if problem:
-            body = render_to_string("400.html", {"reason": problem}, request=None)
+            body = render_to_string("400.html", {"reason": problem}, request=request)
             return HttpResponse(body, status=400)
         return self.get_response(request)
 

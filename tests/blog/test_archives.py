@@ -1,9 +1,11 @@
 """Archives, paging, legacy WordPress links, protected and private posts, pages: what a reader browses."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
@@ -206,6 +208,17 @@ def test_home_is_paged_by_the_sites_posts_per_page(client):
     assert newer_link(last) == "/page/2/"
 
 
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [("/page/1/", "/"), ("/2024/03/page/1/", "/2024/03/"), ("/page/1/?s=day", "/?s=day"), ("/page/01/", "/")],
+)
+def test_first_page_of_a_listing_has_one_address(client, url, canonical):
+    make_post("Day 1", published_at=local(2024, 3, 1))
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+
+
 def test_a_page_beyond_the_last_is_not_found(client):
     posts_per_page(2)
     for day in range(1, 4):
@@ -397,6 +410,16 @@ def test_a_forged_unlock_cookie_does_not_open_the_post(client):
     assert "treasure" not in client.get(post.get_absolute_url()).text
 
 
+@pytest.mark.parametrize(("days_ago", "still_open"), [(9, True), (11, False)])
+def test_an_unlock_lasts_ten_days(client, monkeypatch, days_ago, still_open):
+    post = protected_post()
+    then = int(time.time()) - days_ago * 86400
+    with monkeypatch.context() as past:
+        past.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(then))
+        client.post(post.get_absolute_url(), {"post_password": "sesame"})
+    assert ("treasure" in client.get(post.get_absolute_url()).text) is still_open
+
+
 def test_changing_the_password_locks_readers_out_again(client):
     post = protected_post()
     client.post(post.get_absolute_url(), {"post_password": "sesame"})
@@ -446,3 +469,49 @@ def test_private_post_is_shown_to_an_administrator(client):
     assert response.status_code == 200
     assert "Dear diary." in response.text
     assert "no-store" in response["Cache-Control"]
+
+
+# Single posts
+
+
+def test_post_page_shows_its_local_publication_date(client):
+    post = make_post("Late night", published_at=local(2024, 3, 2, 0, 30))  # 1 March in UTC
+    html = client.get(post.get_absolute_url()).text
+    assert "March 2, 2024" in html
+    assert 'datetime="2024-03-02T00:30:00+13:00"' in html
+
+
+def test_post_page_links_to_the_neighbouring_live_posts(client):
+    first = make_post("First", published_at=local(2024, 3, 1))
+    make_post("Draft between", status="draft", published_at=local(2024, 3, 2))
+    make_post("Private between", status="private", published_at=local(2024, 3, 2, 13))
+    middle = make_post("Middle", published_at=local(2024, 3, 3))
+    last = make_post("Last", published_at=local(2024, 3, 4))
+    html = client.get(middle.get_absolute_url()).text
+    assert f'class="nav-previous" rel="prev" href="{first.get_absolute_url()}"' in html
+    assert f'class="nav-next" rel="next" href="{last.get_absolute_url()}"' in html
+    assert "between" not in html
+    assert "nav-previous" not in client.get(first.get_absolute_url()).text
+    assert "nav-next" not in client.get(last.get_absolute_url()).text
+
+
+def test_category_and_tag_with_non_latin_slugs_are_served(client):
+    cafe = make_category("Café")
+    tea = make_tag("茶")
+    make_post("Morning", categories=[cafe], tags=[tea])
+    assert titles(client.get(cafe.get_absolute_url())) == ["Morning"]
+    assert titles(client.get(tea.get_absolute_url())) == ["Morning"]
+
+
+def test_tag_and_author_archives_page_like_the_home_page(client):
+    posts_per_page(1)
+    mei = make_user("mei")
+    oars = make_tag("oars")
+    for day in (1, 2):
+        make_post(f"Day {day}", author=mei, tags=[oars], published_at=local(2024, 3, day))
+    for base in ("/tag/oars/", "/author/mei/"):
+        assert older_link(client.get(base)) == f"{base}page/2/"
+        second = client.get(f"{base}page/2/")
+        assert titles(second) == ["Day 1"]
+        assert newer_link(second) == base
+        assert client.get(f"{base}page/3/").status_code == 404

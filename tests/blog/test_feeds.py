@@ -323,6 +323,17 @@ def test_comments_feed_lists_the_latest_comments(client, comments, url):
     assert "Comment number 2" in entries[0].summary
 
 
+def test_comments_feed_leaves_out_comments_on_posts_readers_cannot_see(client, monkeypatch, river):
+    hidden = [
+        make_post("Locked", password="sesame", published_at=local(2024, 3, 5)),
+        make_post("Private", status="private", published_at=local(2024, 3, 5)),
+        make_post("Draft", status="draft", published_at=local(2024, 3, 5)),
+    ]
+    thoughts = [thought(post, n, local(2024, 3, 6)) for n, post in enumerate([*hidden, river], 1)]
+    monkeypatch.setattr(discussion, "_provider", StandInDiscussion(thoughts))
+    assert [e.author for e in read_feed(client, "/comments/feed/").entries] == ["Reader 4"]
+
+
 def test_post_comments_feed_lists_only_that_posts_comments(client, comments, river):
     for suffix in ("feed/", "feed/atom/"):
         parsed = read_feed(client, river.get_absolute_url() + suffix)

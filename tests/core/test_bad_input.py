@@ -7,6 +7,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sampan.core.models import SiteSettings
 from tests.factories import local, make_category, make_post, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +139,13 @@ def test_huge_or_nul_laden_requests_get_the_bad_request_page(client, blog, url):
     response = client.get(url)
     assert_proper_client_error(response, 400)
     assert "error-400" in response.text
+
+
+def test_bad_request_page_looks_like_the_rest_of_the_blog(client, blog):
+    response = client.get("/?s=" + "x" * 5000)
+    assert response.status_code == 400
+    assert f"{SiteSettings.load().title}</title>" in response.text
+    assert "The address is too long." in response.text
 
 
 def test_too_many_query_fields_are_a_bad_request_not_an_error(client, blog):
