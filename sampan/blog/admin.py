@@ -340,7 +340,8 @@ class CategoryAdmin(ReaderVisibleAdmin):
     list_per_page = 500  # the tree order holds within one page
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(post_count=Count("posts"))
+        # Ordered explicitly: a counted (grouped) query drops the model's default order.
+        return super().get_queryset(request).annotate(post_count=Count("posts")).order_by("name")
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return CategoryTree
@@ -367,7 +368,8 @@ class TagAdmin(ReaderVisibleAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(post_count=Count("posts"))
+        # Ordered explicitly: a counted (grouped) query drops the model's default order.
+        return super().get_queryset(request).annotate(post_count=Count("posts")).order_by("name")
 
     @admin.display(description="posts", ordering="post_count")
     def post_count(self, obj: Any) -> int:

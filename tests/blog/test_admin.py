@@ -228,6 +228,24 @@ def test_page_written_in_the_pages_admin_is_a_page_under_its_parent(client, edit
     assert "Our boat" not in client.get("/admin/blog/post/").text
 
 
+def test_page_with_subpages_is_not_deleted_and_the_admin_says_why(client, editor):
+    about = make_post("About", kind="page")
+    make_post("Our boat", kind="page", parent=about)
+    response = client.post(
+        "/admin/blog/page/", {"action": "delete_selected", "_selected_action": [about.pk], "post": "yes"}
+    )
+    assert "would require deleting the following protected related objects" in response.text
+    assert Post.objects.count() == 2
+
+
+def test_author_finds_tags_by_typing_in_the_tags_box(client, author):
+    make_tag("rowing")
+    make_tag("cooking")
+    query = "app_label=blog&model_name=post&field_name=tags&term=row"
+    response = client.get(f"/admin/autocomplete/?{query}")
+    assert [r["text"] for r in response.json()["results"]] == ["rowing"]
+
+
 # -- roles --------------------------------------------------------------------------------------------------
 
 

@@ -49,6 +49,10 @@ def test_author_writes_previews_schedules_and_publishes_a_post(live_server, page
     preview = page.get_by_role("region", name="Preview")
     expect(preview.get_by_text("bold", exact=True)).to_have_js_property("tagName", "STRONG")
     expect(preview.get_by_text("early", exact=True)).to_have_js_property("tagName", "EM")
+    page.get_by_label("Body format").select_option(label="HTML")
+    expect(preview).to_contain_text("**bold**")  # as HTML, the asterisks are just asterisks
+    page.get_by_label("Body format").select_option(label="Markdown")
+    expect(preview.get_by_text("bold", exact=True)).to_have_js_property("tagName", "STRONG")
 
     page.get_by_label("Status").select_option(label="Scheduled")
     next_month = timezone.localtime() + timedelta(days=30)
