@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds, built on Django's syndication framework from one shared base class per kind."""
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,22 @@ from .views import category_descendant_ids
 def _read_only(request: HttpRequest) -> HttpResponse | None:
     """A feed is only ever read: anything but GET or HEAD gets a 405."""
     return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET", "HEAD"])
+
+
+_LOCAL_URL = re.compile(r'(\s(?:href|src|poster|cite)=")(/(?!/)[^"]*)"')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+
+
+def absolute_urls(html: str, root_url: str) -> str:
+    """Site-relative links and images made absolute: a feed reader does not know which site they came from."""
+
+    def srcset(match: re.Match[str]) -> str:
+        candidates = [c.strip() for c in match.group(2).split(",")]
+        fixed = [root_url + c if c.startswith("/") and not c.startswith("//") else c for c in candidates]
+        return f'{match.group(1)}{", ".join(fixed)}"'
+
+    html = _LOCAL_URL.sub(lambda m: f'{m.group(1)}{root_url}{m.group(2)}"', html)
+    return _SRCSET.sub(srcset, html)
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -55,6 +72,7 @@ class PostFeed(Feed):
 
     def _respond(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.site = SiteSettings.load()
+        self.root_url = request.build_absolute_uri("/").rstrip("/")
         return super().__call__(request, *args, **kwargs)
 
     def title(self, obj: object = None) -> str:
@@ -85,7 +103,7 @@ class PostFeed(Feed):
         return item.excerpt or summary(item.body_html)
 
     def item_extra_kwargs(self, item: Post) -> dict:
-        return {"content_encoded": "" if item.password else item.body_html}
+        return {"content_encoded": "" if item.password else absolute_urls(item.body_html, self.root_url)}
 
     def item_pubdate(self, item: Post) -> datetime:
         return item.published_at

@@ -192,6 +192,26 @@ def test_feed_carries_the_full_post_content(client, river, url):
 
 
 @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_feed_content_links_and_images_point_at_this_site(client, url):
+    make_post(
+        "Pictures",
+        body_format="html",
+        body='<p><a href="/about/">About</a> <a href="https://example.org/x">x</a> '
+        '<img src="/media/a.png" srcset="/media/a.png 1x, /media/b.png 2x" alt="a"></p>',
+    )
+    root = etree.fromstring(client.get(url).content, XML_PARSER)
+    content = root.findtext(".//{http://purl.org/rss/1.0/modules/content/}encoded") or root.findtext(
+        f".//{ATOM}content"
+    )
+    assert 'href="http://testserver/about/"' in content
+    assert 'href="https://example.org/x"' in content
+    assert 'src="http://testserver/media/a.png"' in content
+    assert 'srcset="http://testserver/media/a.png 1x, http://testserver/media/b.png 2x"' in content
+    assert '"/about/' not in content
+    assert '"/media/' not in content
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
 def test_feed_does_not_carry_a_password_protected_posts_content(client, url):
     make_post("Locked", password="sesame", body="The treasure is under the jetty.")
     response = client.get(url)
