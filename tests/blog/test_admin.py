@@ -110,7 +110,7 @@ def test_preview_only_answers_post(client, author):
 def test_change_form_has_the_preview_region_and_a_preview_link_for_a_draft(client, author):
     post = make_post("Not yet", author=author, status="draft")
     page = client.get(change_url(post)).text
-    assert 'role="region" aria-label="Preview"' in page
+    assert '<h3 class="blog-preview-heading" id="id_body-preview-heading">Preview</h3>' in page
     assert 'data-preview-url="/admin/blog/post/preview/"' in page
     assert f'href="{post.get_absolute_url()}" class="viewsitelink">Preview</a>' in page
     assert client.get(post.get_absolute_url()).status_code == 200
