@@ -199,6 +199,23 @@ def test_posting_to_a_protected_post_is_its_password_form_not_an_error(client, b
     assert "That password is not right" in response.text
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\nContent-Disposition: form-data; name=post_password"),
+        ("multipart/form-data", b"junk"),
+        ("application/x-www-form-urlencoded", b"post_password=%ff%fe%00"),
+        ("application/x-www-form-urlencoded", b"a=1&" * 2000),
+        ("application/x-www-form-urlencoded", b"post_password=" + b"x" * 3_000_000),
+        ("application/json", b'{"post_password": "sesame"}'),
+    ],
+)
+def test_malformed_password_form_posts_get_a_client_error(client, blog, content_type, body):
+    response = client.post("/2024/03/03/locked/", data=body, content_type=content_type)
+    assert_proper_client_error(response, 400, 403)
+    assert not [name for name in response.cookies if name.startswith("sampan_postpass_")]
+
+
 def test_head_requests_are_answered_like_gets(client, blog):
     for url in ("/", blog.get_absolute_url(), "/feed/", "/robots.txt", "/sitemap.xml"):
         assert client.head(url).status_code == 200, url
