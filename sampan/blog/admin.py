@@ -84,6 +84,16 @@ class WritingAdmin(admin.ModelAdmin):
             return []
         return ["author", "sticky"]  # Only editors put a post under another name or on top of the home page.
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None or roles.can_edit_others_posts(request.user):
+            return fieldsets
+        # A new post of an author's is theirs; a read-only "Author: -" would only puzzle them.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "author"]})
+            for name, opts in fieldsets
+        ]
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {**super().get_changeform_initial_data(request), "author": request.user.pk}
 

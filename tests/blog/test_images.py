@@ -124,3 +124,20 @@ def test_post_form_refuses_a_non_image_upload_with_a_clear_message():
     form = PostForm(data={}, files={"featured_image": upload})
     form.is_valid()
     assert "not an image" in " ".join(form.errors["featured_image"])
+
+
+def test_post_form_refuses_an_image_claiming_too_many_pixels_with_a_clear_message():
+    upload = SimpleUploadedFile("huge.png", png_claiming_size(60_000, 60_000), content_type="image/png")
+    form = PostForm(data={}, files={"featured_image": upload})
+    form.is_valid()
+    assert "the most Sampan accepts is 50 megapixels" in " ".join(form.errors["featured_image"])
+
+
+def test_animated_gif_keeps_its_frames_and_gets_no_still_variants():
+    frames = [Image.new("P", (1000, 600), colour) for colour in (1, 2, 3)]
+    out = BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    post = post_with_image(out.getvalue(), "dance.gif")
+    assert post.featured_image_variants["files"] == []
+    with post.featured_image.open() as fh, Image.open(fh) as stored:
+        assert stored.n_frames == 3

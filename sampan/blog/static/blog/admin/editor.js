@@ -12,7 +12,7 @@
 
   function attach(region) {
     const source = document.getElementById(region.dataset.previewSource);
-    if (!source) {
+    if (!source || !region.dataset.previewUrl) {
       return;
     }
     const form = source.form;
