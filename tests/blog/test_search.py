@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sampan.blog import search, services
 from tests.factories import local, make_post
@@ -218,3 +220,10 @@ def test_search_query_longer_than_200_characters_is_cut_not_refused(client, harb
     response = client.get("/", {"s": "harbour " + "y" * 500})
     assert response.status_code == 200
     assert result_titles(response) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(st.characters(exclude_categories=("Cs",)), max_size=60))
+def test_no_typed_text_makes_search_fail(harbour, query):
+    results = search.search_posts(query)
+    assert results in ([], [harbour])
