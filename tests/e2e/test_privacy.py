@@ -104,8 +104,9 @@ def test_request_log_catches_a_foreign_request(page: Page, site_url, site, reque
     it is answered here with an empty image)."""
     page.route("http://tracker.example/**", lambda route: route.fulfill(status=204))
     page.goto(site_url + "/")
-    page.evaluate("() => { new Image().src = 'http://tracker.example/pixel.gif'; }")
-    page.wait_for_load_state("networkidle")
+    with page.expect_request("http://tracker.example/pixel.gif"):
+        page.evaluate("() => { new Image().src = 'http://tracker.example/pixel.gif'; }")
+    page.evaluate("() => 0")  # one more round trip, so the context's listener has had the event too
     assert request_log.foreign() == ["image http://tracker.example/pixel.gif"]
     request_log.requests.clear()  # caught on purpose: let the test end cleanly
 
