@@ -150,7 +150,8 @@ def day_archive(
 def category_archive(request: HttpRequest, path: str, page: str | None = None) -> HttpResponse:
     category = get_object_or_404(Category, slug=path.rstrip("/").rsplit("/", 1)[-1])
     if category.path != path.strip("/"):
-        return HttpResponsePermanentRedirect(category.get_absolute_url())
+        paged = f"page/{page}/" if page else ""
+        return HttpResponsePermanentRedirect(category.get_absolute_url() + paged)
     family = [category.pk, *category_descendant_ids(category)]
     posts = _live_posts().filter(categories__in=family).distinct()
     return _listing(

@@ -128,6 +128,14 @@ def test_category_archive_at_a_wrong_parent_path_redirects_to_the_canonical_one(
     assert client.get("/category/nothing/").status_code == 404
 
 
+def test_category_redirect_keeps_the_page_number(client):
+    sampans = make_category("Sampans", parent=make_category("Boats"))
+    make_post("About sampans", categories=[sampans])
+    response = client.get("/category/sampans/page/2/")
+    assert response.status_code == 301
+    assert response["Location"] == "/category/boats/sampans/page/2/"
+
+
 def test_category_archive_page_announces_its_feed(client):
     boats = make_category("Boats")
     make_post("About boats", categories=[boats])
