@@ -138,7 +138,7 @@ class WritingAdmin(admin.ModelAdmin):
         )
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-        if post.status == Status.SCHEDULED and post.status != previous:
+        if post.status == Status.SCHEDULED:
             when = timezone.localtime(post.published_at)
             self.message_user(request, f"“{post}” is scheduled for {when:%Y-%m-%d %H:%M}.", messages.INFO)
 

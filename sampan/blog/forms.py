@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -44,6 +44,12 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         return context
 
 
+class FeaturedImageInput(AdminFileWidget):
+    """The upload box, with the current picture shown small above it rather than only its file name."""
+
+    template_name = "admin/blog/widgets/featured_image.html"
+
+
 class FeaturedImageField(forms.ImageField):
     """An image field that says plainly why an upload is refused, before Pillow decodes any pixel."""
 
@@ -76,7 +82,8 @@ class PostForm(forms.ModelForm):
         ]  # fmt: skip
         field_classes = {"featured_image": FeaturedImageField, "published_at": forms.SplitDateTimeField}
         widgets = {
-            "published_at": LabelledSplitDateTime(date_label="Publish date", time_label="Publish time")
+            "published_at": LabelledSplitDateTime(date_label="Publish date", time_label="Publish time"),
+            "featured_image": FeaturedImageInput,
         }
         help_texts = {
             "slug": "The last part of the permalink. Leave it empty to make one from the title.",

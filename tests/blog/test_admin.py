@@ -184,8 +184,11 @@ def test_featured_image_upload_in_the_admin_makes_its_sizes(client, author):
     upload = SimpleUploadedFile("wide.png", out.getvalue(), content_type="image/png")
     response = client.post(ADD_POST, {**form_data(), "featured_image": upload})
     assert response.status_code == 302
-    variants = Post.objects.get().featured_image_variants
+    post = Post.objects.get()
+    variants = post.featured_image_variants
     assert [e.rsplit(" ", 1)[1] for e in variants["srcset"].split(", ")] == ["480w", "800w", "1200w", "1300w"]
+    shown = client.get(change_url(post)).text
+    assert f'<img src="{post.featured_image.url}" alt="The current featured image"' in shown
 
 
 def test_featured_image_that_is_not_an_image_is_refused_with_a_message(client, author):
