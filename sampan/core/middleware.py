@@ -1,9 +1,13 @@
 """Refuse requests no page could answer before they reach a view, so bad input gets a 400, never a 500."""
 
+import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import escape
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_STRING = 4096
 MAX_PATH = 2048
@@ -16,7 +20,14 @@ class BadRequestGuard:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         problem = self.problem_with(request)
         if problem:
-            body = render_to_string("400.html", {"reason": problem}, request=request)
+            body: str
+            try:
+                body = render_to_string("400.html", {"reason": problem}, request=request)
+            except Exception:  # the error page must not become a 500 of its own
+                log.exception("Could not render the bad-request page for %r", request.path[:200])
+                body = (
+                    f"<!doctype html><title>Bad request</title><h1>Bad request</h1><p>{escape(problem)}</p>"
+                )
             return HttpResponse(body, status=400)
         return self.get_response(request)
 

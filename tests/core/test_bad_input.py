@@ -148,6 +148,19 @@ def test_bad_request_page_looks_like_the_rest_of_the_blog(client, blog):
     assert "The address is too long." in response.text
 
 
+def test_bad_request_page_still_answers_when_the_themed_page_cannot_be_made(
+    client, blog, monkeypatch, caplog
+):
+    def broken() -> SiteSettings:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(SiteSettings, "load", broken)
+    response = client.get("/?s=" + "x" * 5000)
+    assert response.status_code == 400
+    assert "The address is too long." in response.text
+    assert "Could not render the bad-request page" in caplog.text
+
+
 def test_too_many_query_fields_are_a_bad_request_not_an_error(client, blog):
     assert_proper_client_error(client.get("/?" + "a&" * 1500), 400)
 
