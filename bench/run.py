@@ -116,6 +116,7 @@ def run(options: argparse.Namespace, work: Path, servers: list[subprocess.Popen]
         **os.environ,
         "SAMPAN_DATA_DIR": str(work / "data"),
         "SAMPAN_LOG_LEVEL": "WARNING",
+        "SAMPAN_SITE_URL": "http://127.0.0.1",  # pages are cached for the site's own host
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "sampan.settings",
     }

@@ -29,11 +29,13 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 
 GENERATION_KEY = "pagecache:generation"
 # Requests carrying any of these cookies may see something personal: never answer them from the cache.
@@ -65,16 +67,16 @@ def mark_uncacheable(response: HttpResponse) -> HttpResponse:
 
 
 def page_key(environ: dict[str, Any]) -> str:
-    """One cache entry per scheme, host and path (a WSGI environ or `request.META`)."""
-    where = "\n".join(
-        (
-            environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http"),
-            environ.get("HTTP_HOST", ""),
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", "/"),
-        )
-    )
+    """One cache entry per path (a WSGI environ or `request.META`); pages are stored for the site's own host."""
+    where = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
     return hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _asks_for_the_site_host(environ: dict[str, Any]) -> bool:
+    """Pages are stored only as rendered for SAMPAN_SITE_URL's host (any port): other names Django accepts
+    (127.0.0.1, localhost) get the same page, and varying the Host header cannot fill the cache."""
+    host, _ = split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
+    return host == (urlsplit(settings.SITE_URL).hostname or "").lower()
 
 
 def _may_be_personal(environ: dict[str, Any]) -> bool:
@@ -267,7 +269,7 @@ class FastPathApp:
     """WSGI wrapper: answer cached anonymous GET/HEAD requests without running Django's request cycle.
 
     On a miss it runs Django and stores the response if `PageCacheMiddleware` marked it, with the headers as
-    they went out, unless something further out set a cookie.
+    they went out, unless something further out set a cookie or the request named another host than the site's.
     """
 
     def __init__(self, app: Callable[..., Iterable[bytes]]):
@@ -306,7 +308,12 @@ class FastPathApp:
 
         result = self.app(environ, keep_headers)
         marked = getattr(result, "sampan_page_cache", None)
-        if marked and sent and not any(name.lower() == "set-cookie" for name, _ in sent[1]):
+        if (
+            marked
+            and sent
+            and not any(name.lower() == "set-cookie" for name, _ in sent[1])
+            and _asks_for_the_site_host(environ)
+        ):
             generation, etag = marked
             body = result.content  # type: ignore[attr-defined]
             headers = [(k, v) for k, v in sent[1] if k.lower() != "content-length"]

@@ -68,6 +68,11 @@ def call(app: FastPathApp, path: str, method: str = "GET", **environ: str) -> Re
     return Reply(started[0], started[1], body)
 
 
+@pytest.fixture(autouse=True)
+def _site_at_loopback(settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+
+
 @pytest.fixture
 def post_url() -> str:
     return make_post("Harbour lights", published_at=local(2024, 3, 2)).get_absolute_url()
@@ -102,6 +107,14 @@ def test_response_that_sets_a_cookie_on_its_way_out_is_not_stored(post_url):
     fast = FastPathApp(django_setting_a_cookie)
     call(fast, post_url)
     assert not call(fast, post_url).from_cache
+
+
+def test_pages_are_stored_only_as_rendered_for_the_sites_own_host(app, post_url):
+    call(app, post_url, HTTP_HOST="localhost:8000")
+    assert not call(app, post_url, HTTP_HOST="localhost:8000").from_cache
+    call(app, post_url, HTTP_HOST="127.0.0.1:8000")
+    assert call(app, post_url, HTTP_HOST="localhost:8000").from_cache
+    assert call(app, post_url, HTTP_HOST="127.0.0.1:9999").from_cache
 
 
 def test_reader_with_a_session_cookie_never_gets_a_cached_page(app, post_url):
