@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -59,8 +59,18 @@ def _reader(request: HttpRequest) -> AbstractBaseUser | None:
     return request.user if request.user.is_authenticated else None
 
 
+# A category's link names its ancestors (/category/travel/rivers/): fetch two levels of parents with it.
+_CATEGORIES_WITH_PARENTS = Prefetch("categories", queryset=Category.objects.select_related("parent__parent"))
+_NEIGHBOUR_FIELDS = ("title", "slug", "published_at", "kind")
+
+
 def _live_posts() -> QuerySet[Post]:
-    return Post.objects.posts().live().select_related("author").prefetch_related("categories", "tags")
+    return (
+        Post.objects.posts()
+        .live()
+        .select_related("author")
+        .prefetch_related(_CATEGORIES_WITH_PARENTS, "tags")
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -208,7 +218,8 @@ def search_path(request: HttpRequest, query: str, page: str | None = None) -> Ht
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
-    post = get_object_or_404(Post.objects.posts().select_related("author"), slug=slug)
+    posts = Post.objects.posts().select_related("author").prefetch_related(_CATEGORIES_WITH_PARENTS, "tags")
+    post = get_object_or_404(posts, slug=slug)
     if not services.post_is_visible_to(post, _reader(request)):
         raise Http404("No such post.")
     if request.path != unquote(post.get_absolute_url()):
@@ -247,7 +258,7 @@ def _show(request: HttpRequest, post: Post) -> HttpResponse:
         )
     context: dict[str, object] = {"post": post, "discussion": discussion.for_post(post)}
     if not post.is_page:
-        live = Post.objects.posts().live()
+        live = Post.objects.posts().live().only(*_NEIGHBOUR_FIELDS)
         context["previous_post"] = (
             live.filter(published_at__lt=post.published_at).order_by("-published_at", "-id").first()
         )

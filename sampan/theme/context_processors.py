@@ -1,9 +1,11 @@
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from sampan.blog.models import Post
+from sampan.core import fragments
 
 from .widgets import render_sidebar
 
@@ -25,11 +27,19 @@ class LazySidebar:
         return self.html
 
 
-def _nav_pages() -> list[Post]:
-    return list(
-        Post.objects.pages().live().filter(parent=None, password="").order_by("menu_order", "title")[:12]
-    )
+@dataclass(frozen=True)
+class NavLink:
+    title: str
+    url: str
+
+
+def _nav_pages() -> list[NavLink]:
+    pages = Post.objects.pages().live().filter(parent=None, password="").order_by("menu_order", "title")[:12]
+    return [NavLink(str(page), page.get_absolute_url()) for page in pages.only("title", "slug", "kind")]
 
 
 def sidebar(request: HttpRequest) -> dict:
-    return {"sidebar": LazySidebar(request), "nav_pages": SimpleLazyObject(_nav_pages)}
+    return {
+        "sidebar": LazySidebar(request),
+        "nav_pages": SimpleLazyObject(lambda: fragments.for_generation("nav-pages", _nav_pages)),
+    }

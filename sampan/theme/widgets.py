@@ -2,13 +2,12 @@
 
 Each kind of widget is a renderer: a template and a function that gathers its context. The theme registers the
 blog's widgets; other apps (followers, stats) register theirs from their `AppConfig.ready()` with `register()`.
-The rendered sidebar is cached per page-cache generation, so it costs nothing on most requests.
+The rendered sidebar is a fragment built once per cache generation (`core.fragments`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -17,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sampan.blog import calendar as blog_calendar
 from sampan.blog.models import Category, Post
-from sampan.core import pagecache
+from sampan.core import fragments
 from sampan.core.sanitize import clean_widget_html
 
 from .models import Widget
@@ -112,9 +111,8 @@ register(Widget.Kind.TEXT, WidgetKind("Text", "theme/widgets/text.html", _text))
 
 def render_sidebar(request: HttpRequest) -> SafeString:
     year, month = calendar_month(request)
-    key = f"sidebar:{pagecache.current_generation()}:{timezone.localdate()}:{year}-{month}"
-    html = cache.get(key)
-    if html is None:
+
+    def build() -> str:
         parts = []
         for widget in Widget.objects.filter(enabled=True):
             kind = _KINDS.get(widget.kind)
@@ -122,6 +120,8 @@ def render_sidebar(request: HttpRequest) -> SafeString:
                 continue  # an app that provided this kind is not installed any more
             context = {"widget": widget, "title": widget.title or kind.label, **kind.context(widget, request)}
             parts.append(render_to_string(kind.template, context))
-        html = "".join(parts)
-        cache.set(key, html, 3600)
+        return "".join(parts)
+
+    # The calendar marks today and follows the archive's month: one variant per day and month shown.
+    html = fragments.for_generation(f"sidebar:{timezone.localdate()}:{year}-{month}", build)
     return mark_safe(html)
