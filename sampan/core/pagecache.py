@@ -5,16 +5,17 @@ server process, the worker and CLI commands see the same entries). Invalidation 
 anything that changes what a page shows calls `invalidate()`, and every cached page made under an older
 generation stops counting at once, in every process.
 
-Two halves: `PageCacheMiddleware` stores finished anonymous responses; `FastPathApp` wraps the WSGI
-application and answers from the cache before Django's request machinery runs at all.
+Two halves: `PageCacheMiddleware` marks finished anonymous responses as cacheable; `FastPathApp` wraps the
+WSGI application, stores what was marked (with the headers as they went out), and answers from the cache before
+Django's request machinery runs at all.
 
 Where pages live depends on the Django cache (docs/performance.md has the measurements):
 - File cache (the default): plain files next to the Django cache, `pagecache-pages/<generation>/<key>`, each
-  a one-line JSON head (status, headers, expiry) and the body as it goes on the wire. The current generation
-  is the target of one symlink, `pagecache-current.djcache`, so a cached request costs one `open()` through
-  it: no pickle, no zlib, no second lookup. `invalidate()` points the symlink at a fresh directory (an atomic
-  rename) and deletes the old ones. The symlink's name ends like Django's cache files on purpose: clearing
-  the Django cache (`cache.clear()`, or culling) removes it, which starts a new generation.
+  a small marshal head (status, headers, ETag, expiry) and the body as it goes on the wire. The current
+  generation is the target of one symlink, `pagecache-current.djcache`, so a cached request costs one `open()`
+  through it: no pickle, no zlib, no second lookup. `invalidate()` points the symlink at a fresh directory (an
+  atomic rename) and deletes the old ones. The symlink's name ends like Django's cache files on purpose:
+  clearing the Django cache (`cache.clear()`, or culling) removes it, which starts a new generation.
 - Any other cache (Redis at scale): the same entries through Django's cache API, generation under one key.
 """
 
