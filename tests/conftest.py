@@ -24,9 +24,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def pytest_collection_modifyitems(items):
-    """Live-server tests commit for real, and the flush after them would also wipe what migrations seeded (the
-    default sidebar, the site settings row). Serialized rollback puts that back, so later tests still see a
-    freshly migrated site."""
+    """Live-server tests commit for real, and the flush after each would also wipe what migrations seeded (the
+    default sidebar, the site settings row). Serialized rollback puts that back before each of them, so every
+    test sees a freshly migrated site. (pytest-django runs these tests last, and the test database is made
+    anew each run, so what the last flush leaves behind is never reused.)"""
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()):
             marker = item.get_closest_marker("django_db")

@@ -4,26 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.factories import make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _database_left_as_found(django_db_setup, django_db_blocker):
-    """A live-server test ends in a flush that empties every table, and --reuse-db keeps that database for the
-    next run, whose tests expect the rows migrations made (site settings, the default sidebar): put them back."""
-    with django_db_blocker.unblock():
-        saved = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(saved)
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
