@@ -79,7 +79,7 @@ def _categories(widget: Widget, request: HttpRequest) -> dict:
 
     walk(None, 0)
     # Like WordPress: a category shows when it or one of its sub-categories has posts.
-    shown = [(c, d) for i, (c, d) in enumerate(tree) if c.n or _has_posts_below(tree, i)]
+    shown = [(c, d) for i, (c, d) in enumerate(tree) if c.n or _has_posts_below(tree, i)]  # type: ignore[attr-defined]
     return {"categories": shown}
 
 
