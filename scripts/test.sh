@@ -37,7 +37,7 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]} from Debian"
   as_root apt-get update -qq
-  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # --- Python environment: reinstalled only when pyproject.toml changed ----------------------------------------
