@@ -9,6 +9,7 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from sampan.blog import services
 from sampan.blog.models import Post
 from sampan.blog.protection import COOKIE_PREFIX
 from sampan.core import pagecache
@@ -523,3 +524,21 @@ def test_tag_and_author_archives_page_like_the_home_page(client):
         assert titles(second) == ["Day 1"]
         assert newer_link(second) == base
         assert client.get(f"{base}page/3/").status_code == 404
+
+
+def test_a_newly_published_post_appears_as_the_next_link_of_the_previous_one(client):
+    first = make_post("First", published_at=local(2024, 3, 1))
+    assert "nav-next" not in client.get(first.get_absolute_url()).text
+    second = make_post("Second", published_at=local(2024, 3, 2))
+    assert f'href="{second.get_absolute_url()}"' in client.get(first.get_absolute_url()).text
+
+
+def test_an_edited_post_shows_its_new_words_at_once(client):
+    post = make_post("Before", body="Old words.", published_at=local(2024, 3, 1))
+    assert "Old words." in client.get(post.get_absolute_url()).text
+    post.body = "New words."
+    services.save_post(post, previous_status=post.status)
+    html = client.get(post.get_absolute_url()).text
+    assert "New words." in html
+    assert "Old words." not in html
+    assert "New words." in client.get("/").text
