@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -16,15 +16,16 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sampan.core import pagecache
-from sampan.core.models import SiteSettings
+from sampan.core import fragments, pagecache
 
 from . import discussion, protection, search, services
 from .calendar import LATEST, local_midnight, month_bounds
 from .models import Category, Post, Tag
+from .rendering import summary
 
 LISTING_TEMPLATE = "blog/post_list.html"
 _PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
@@ -33,7 +34,7 @@ _PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
 def _listing(
     request: HttpRequest, posts: QuerySet[Post] | list[Post], page: str | None, **context: object
 ) -> HttpResponse:
-    per_page = SiteSettings.load().posts_per_page or 10
+    per_page = fragments.site_settings().posts_per_page or 10
     paginator = Paginator(posts, per_page, allow_empty_first_page=True)
     try:
         page_obj = paginator.page(int(page or 1))
@@ -218,8 +219,7 @@ def search_path(request: HttpRequest, query: str, page: str | None = None) -> Ht
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
-    posts = Post.objects.posts().select_related("author").prefetch_related(_CATEGORIES_WITH_PARENTS, "tags")
-    post = get_object_or_404(posts, slug=slug)
+    post = get_object_or_404(Post.objects.posts().select_related("author"), slug=slug)
     if not services.post_is_visible_to(post, _reader(request)):
         raise Http404("No such post.")
     if request.path != unquote(post.get_absolute_url()):
@@ -257,6 +257,22 @@ def _show(request: HttpRequest, post: Post) -> HttpResponse:
             render(request, "blog/password_form.html", {"post": post, "error": False})
         )
     context: dict[str, object] = {"post": post, "discussion": discussion.for_post(post)}
+    if post.is_live and not post.password:
+        # What every reader sees of a public post is the same until something changes: build it once per
+        # cache generation, so writers (who bypass the page cache) and readers after a cache miss pay less.
+        context.update(fragments.for_generation(f"post:{post.pk}", lambda: _article(post)))
+    else:
+        context.update(_article(post))
+    response = render(request, "blog/post_detail.html", context)
+    if not post.is_live or post.password:
+        pagecache.mark_uncacheable(response)
+    return response
+
+
+def _article(post: Post) -> dict[str, str]:
+    """The post itself, its terms and its neighbours, rendered; and the description for its <meta> tag."""
+    prefetch_related_objects([post], _CATEGORIES_WITH_PARENTS, "tags")
+    context: dict[str, object] = {"post": post}
     if not post.is_page:
         live = Post.objects.posts().live().only(*_NEIGHBOUR_FIELDS)
         context["previous_post"] = (
@@ -265,16 +281,16 @@ def _show(request: HttpRequest, post: Post) -> HttpResponse:
         context["next_post"] = (
             live.filter(published_at__gt=post.published_at).order_by("published_at", "id").first()
         )
-    response = render(request, "blog/post_detail.html", context)
-    if not post.is_live or post.password:
-        pagecache.mark_uncacheable(response)
-    return response
+    return {
+        "article": render_to_string("blog/_article.html", context),
+        "description": post.excerpt or summary(post.body_html, words=30),
+    }
 
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *"]
-    if SiteSettings.load().search_engines_allowed:
+    if fragments.site_settings().search_engines_allowed:
         lines += ["Disallow: /admin/", "Disallow: /?s=", "Disallow: /search/", ""]
         lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     else:

@@ -3,11 +3,10 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from . import fragments
-from .models import SiteSettings
 
 
 def site(request: HttpRequest) -> dict:
     return {
-        "site": SimpleLazyObject(lambda: fragments.for_generation("site-settings", SiteSettings.load)),
+        "site": SimpleLazyObject(fragments.site_settings),
         "SITE_URL": settings.SITE_URL,
     }

@@ -11,6 +11,7 @@ from typing import TypeVar
 from django.core.cache import cache
 
 from . import pagecache
+from .models import SiteSettings
 
 T = TypeVar("T")
 TIMEOUT = 3600
@@ -23,3 +24,7 @@ def for_generation(name: str, build: Callable[[], T]) -> T:
         value = build()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def site_settings() -> SiteSettings:
+    return for_generation("site-settings", SiteSettings.load)
