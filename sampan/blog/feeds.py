@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds, built on Django's syndication framework from one shared base class per kind."""
 
+import copy
 import re
 from datetime import datetime
 from typing import Any
@@ -68,7 +69,8 @@ class PostFeed(Feed):
     heading = ""
 
     def __call__(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return _read_only(request) or self._respond(request, *args, **kwargs)
+        # One feed object serves every request (it lives in the URL map): keep per-request state on a copy.
+        return _read_only(request) or copy.copy(self)._respond(request, *args, **kwargs)
 
     def _respond(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.site = SiteSettings.load()
@@ -201,7 +203,8 @@ class CommentsFeed(Feed):
     feed_type: type[SyndicationFeed] = ContentRssFeed
 
     def __call__(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return _read_only(request) or self._respond(request, *args, **kwargs)
+        # One feed object serves every request (it lives in the URL map): keep per-request state on a copy.
+        return _read_only(request) or copy.copy(self)._respond(request, *args, **kwargs)
 
     def _respond(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.site = SiteSettings.load()

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from sampan.blog import discussion
+from sampan.blog import discussion, feeds
 from sampan.blog.models import Post
 from sampan.core import pagecache
 from sampan.core.models import SiteSettings
@@ -209,6 +209,25 @@ def test_feed_content_links_and_images_point_at_this_site(client, url):
     assert 'srcset="http://testserver/media/a.png 1x, http://testserver/media/b.png 2x"' in content
     assert '"/about/' not in content
     assert '"/media/' not in content
+
+
+def test_feed_requests_for_two_addresses_at_once_do_not_mix_their_links(client, settings, monkeypatch):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    make_post("Pictures", body_format="html", body='<p><a href="/about/">About</a></p>')
+    items = feeds.PostFeed.items
+    interleaved: dict[str, object] = {}
+
+    def items_while_another_request_comes_in(self, obj=None):  # type: ignore[no-untyped-def]
+        if "b" not in interleaved:  # the same feed object serves another reader midway through this one
+            interleaved["b"] = None
+            interleaved["b"] = client.get("/feed/", HTTP_HOST="b.example")
+        return items(self, obj)
+
+    monkeypatch.setattr(feeds.PostFeed, "items", items_while_another_request_comes_in)
+    first = feedparser.parse(client.get("/feed/", HTTP_HOST="a.example").content).entries[0]
+    second = feedparser.parse(interleaved["b"].content).entries[0]
+    assert 'href="http://a.example/about/"' in first.content[0].value
+    assert 'href="http://b.example/about/"' in second.content[0].value
 
 
 @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
