@@ -6,7 +6,8 @@
 #
 # Runs as root on a fresh Debian 12 machine with Python 3.11+: it installs Chromium and PostgreSQL from Debian,
 # makes .venv, and fetches axe-core with npm, each only when missing, so a second run starts testing at once.
-# Exits non-zero if lint, types or either database run fails.
+# Each pytest run makes its test database anew (a reused one would lack the rows migrations made: browser tests
+# end in a flush). Exits non-zero if lint, types or either database run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -66,11 +67,6 @@ if [ ! -f "$AXE_JS" ]; then
 fi
 [ -f "$AXE_JS" ] && export SAMPAN_AXE_PATH=$PWD/$AXE_JS
 
-# --- Each run builds its test database afresh (seconds), though pyproject's addopts say --reuse-db -----------
-# A browser test flushes every table when it ends, so a reused database would start the next run without the
-# rows migrations made (the default sidebar, the site settings). --reuse-db stays for quick local reruns.
-FRESH_DB=--create-db
-
 failed=()
 summary=()
 
@@ -86,7 +82,7 @@ mypy sampan || failed+=("mypy")
 step "pytest on SQLite"
 echo "database: sqlite"
 start=$(date +%s)
-if env -u DATABASE_URL pytest "$FRESH_DB" "$@"; then
+if env -u DATABASE_URL pytest "$@"; then
   summary+=("sqlite passed in $(elapsed "$start")")
 else
   failed+=("pytest on sqlite")
@@ -114,7 +110,7 @@ echo "PostgreSQL $pg_version is up"
 step "pytest on PostgreSQL"
 echo "database: postgresql"
 start=$(date +%s)
-if DATABASE_URL=$PG_URL pytest "$FRESH_DB" "$@"; then
+if DATABASE_URL=$PG_URL pytest "$@"; then
   summary+=("postgresql passed in $(elapsed "$start")")
 else
   failed+=("pytest on postgresql")

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import Page
 
 from sampan.blog.models import Post
-from tests.e2e.test_reader_paths import default_sidebar
 from tests.factories import local, make_category, make_post, make_tag, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -45,7 +44,6 @@ FETCHING = """() => {
 @pytest.fixture
 def site() -> dict[str, str]:
     """A blog with one of everything a reader can open, and the path of each."""
-    default_sidebar()
     author = make_user("lan", first_name="Lan", last_name="Vo")
     rivers = make_category("Rivers", parent=make_category("Travel"))
     boats = make_tag("Boats")

@@ -4,7 +4,6 @@ The blog has posts in January and March of last year and none in February, so th
 from March straight back to January. Every page visited asks nothing of any other origin (tests/e2e/conftest.py).
 """
 
-import importlib
 import os
 import re
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -34,15 +32,8 @@ class SmallBlog:
         return date(self.year, number, 1).strftime("%B %Y")
 
 
-def default_sidebar() -> None:
-    """The sidebar a new site gets. A browser test's flush empties every table, so a reused test database
-    (--reuse-db) starts without the rows migrations made; put the sidebar back when it is missing."""
-    importlib.import_module("sampan.theme.migrations.0002_default_sidebar").add_widgets(apps, None)
-
-
 @pytest.fixture
 def blog() -> SmallBlog:
-    default_sidebar()
     year = timezone.localdate().year - 1
     author = make_user("mai", first_name="Mai", last_name="Tran")
     travel = make_category("Travel")
