@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from django.views.static import serve as serve_file
 
 from sampan.blog.sitemaps import SITEMAPS
@@ -12,7 +13,7 @@ handler500 = "sampan.theme.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Uploaded media, for `sampan serve` on its own; behind nginx, deploy/nginx.conf serves /media/ from disk.
     re_path(r"^media/(?P<path>.+)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
     path("", include("sampan.blog.urls")),

@@ -19,7 +19,6 @@ from sampan.core.models import SiteSettings
 from . import discussion
 from .models import Category, Post, Tag
 from .rendering import summary
-from .views import category_descendant_ids
 
 
 def _read_only(request: HttpRequest) -> HttpResponse | None:
@@ -153,7 +152,7 @@ class CategoryFeed(PostFeed):
 
     def posts(self, obj: Category) -> QuerySet[Post]:  # type: ignore[override]
         # As on the category's archive page: its child categories' posts belong to it too.
-        family = [obj.pk, *category_descendant_ids(obj)]
+        family = [obj.pk, *obj.descendant_ids()]
         return super().posts(obj).filter(categories__in=family).distinct()
 
 

@@ -30,6 +30,19 @@ class Category(models.Model):
             node = node.parent
         return chain
 
+    def descendant_ids(self) -> list[int]:
+        """Every category below this one, at any depth (a category's archive and feed include their posts)."""
+        found: list[int] = []
+        frontier = [self.pk]
+        while frontier and len(found) < 1000:
+            frontier = list(
+                Category.objects.filter(parent__in=frontier)
+                .exclude(pk__in=found)
+                .values_list("pk", flat=True)
+            )
+            found.extend(frontier)
+        return found
+
     @property
     def path(self) -> str:
         return "/".join([*(c.slug for c in self.ancestors()), self.slug])

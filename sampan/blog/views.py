@@ -163,24 +163,12 @@ def category_archive(request: HttpRequest, path: str, page: str | None = None) -
     if category.path != path.strip("/"):
         paged = f"page/{page}/" if page else ""
         return HttpResponsePermanentRedirect(category.get_absolute_url() + paged)
-    family = [category.pk, *category_descendant_ids(category)]
+    family = [category.pk, *category.descendant_ids()]
     posts = _live_posts().filter(categories__in=family).distinct()
     return _listing(
         request, posts, page, heading=f"Category: {category.name}", description=category.description,
         feed_url=reverse("blog:category_feed", kwargs={"path": category.path}), archive=True,
     )  # fmt: skip
-
-
-def category_descendant_ids(category: Category) -> list[int]:
-    """Every category below this one, at any depth (a category archive and feed include their posts)."""
-    found: list[int] = []
-    frontier = [category.pk]
-    while frontier and len(found) < 1000:
-        frontier = list(
-            Category.objects.filter(parent__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
-        )
-        found.extend(frontier)
-    return found
 
 
 @require_http_methods(["GET", "HEAD"])

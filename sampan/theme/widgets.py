@@ -45,9 +45,9 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 def calendar_month(request: HttpRequest) -> tuple[int, int]:
-    """The month a date archive shows, else this month."""
+    """The month of the date archive or dated post being read (as WordPress does), else this month."""
     match = getattr(request, "resolver_match", None)
-    if match and match.url_name in ("month", "day") and match.kwargs.get("month"):
+    if match and match.url_name in ("month", "day", "post") and match.kwargs.get("month"):
         year, month = int(match.kwargs["year"]), int(match.kwargs["month"])
         if 1 <= year <= 9998 and 1 <= month <= 12:
             return year, month

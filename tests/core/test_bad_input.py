@@ -193,9 +193,6 @@ def test_posting_to_a_read_only_address_is_not_allowed(client, blog, url):
     assert "GET" in response["Allow"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="sampan/urls.py: wrap the sitemap view in require_safe, e.g. require_safe(sitemap)"
-)
 def test_posting_to_the_sitemap_is_not_allowed(client, blog):
     assert client.post("/sitemap.xml").status_code == 405
 

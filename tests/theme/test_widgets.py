@@ -72,3 +72,12 @@ def test_categories_widget_nests_sub_categories_under_their_parent(client):
     assert widget.index(">Travel<") < widget.index(">Rivers<")
     assert 'class="depth-1"><a href="/category/travel/rivers/">Rivers</a>' in widget
     assert "Empty" not in widget  # no posts in it or below it
+
+
+def test_calendar_on_a_post_shows_the_posts_month_like_wordpress(client):
+    from tests.factories import local
+
+    post = make_post("Old trip", published_at=local(2019, 8, 5))
+    aside = client.get(post.get_absolute_url()).text.split('<aside class="sidebar"', 1)[1]
+    assert "<caption>August 2019</caption>" in aside
+    assert 'href="/2019/08/05/"' in aside
