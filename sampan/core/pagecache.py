@@ -16,7 +16,8 @@ Where pages live depends on the Django cache (docs/performance.md has the measur
   through it: no pickle, no zlib, no second lookup. `invalidate()` points the symlink at a fresh directory (an
   atomic rename) and deletes the old ones. The symlink's name ends like Django's cache files on purpose:
   clearing the Django cache (`cache.clear()`, or culling) removes it, which starts a new generation.
-- Any other cache (Redis at scale): the same entries through Django's cache API, generation under one key.
+- Redis (django-redis, at scale): the generation and each page as raw bytes, both fetched in one MGET.
+- Any other cache: the same entries through Django's cache API, generation under one key.
 """
 
 import hashlib
@@ -37,6 +38,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
+from redis.exceptions import RedisError
 
 GENERATION_KEY = "pagecache:generation"
 # Requests carrying any of these cookies may see something personal: never answer them from the cache.
@@ -216,6 +218,47 @@ class _DjangoCacheStore:
         cache.set("pagecache:page:" + key, (generation, blob), settings.PAGE_CACHE_SECONDS)
 
 
+class _RedisStore:
+    """With django-redis: raw bytes through the Redis client, one MGET per request, no pickle.
+
+    A page entry is its generation (32 hex digits) followed by the encoded page.
+    """
+
+    def __init__(self) -> None:
+        from django_redis import get_redis_connection
+
+        self.redis = get_redis_connection("default")
+        self.generation_key = cache.make_key(GENERATION_KEY)
+
+    def _page_key(self, key: str) -> str:
+        return cache.make_key("pagecache:page:" + key)
+
+    def generation(self) -> str:
+        generation = self.redis.get(self.generation_key)
+        if generation is None or len(generation) != 32:
+            self.redis.set(self.generation_key, uuid.uuid4().hex, nx=generation is None)
+            generation = self.redis.get(self.generation_key)
+        return generation.decode()
+
+    def invalidate(self) -> str:
+        generation = uuid.uuid4().hex
+        self.redis.set(self.generation_key, generation)
+        return generation
+
+    def load(self, key: str) -> bytes | None:
+        try:
+            generation, entry = self.redis.mget([self.generation_key, self._page_key(key)])
+        except RedisError:  # an unreachable Redis: let Django render (and report it) rather than fail here
+            log.warning("Page cache: Redis did not answer", exc_info=True)
+            return None
+        if generation is None or entry is None or entry[:32] != generation:
+            return None
+        return entry[32:]
+
+    def save(self, generation: str, key: str, blob: bytes) -> None:
+        self.redis.set(self._page_key(key), generation.encode() + blob, ex=settings.PAGE_CACHE_SECONDS)
+
+
 _configured: list[Any] = [None, None]  # the cache settings last seen, and the store made for them
 
 
@@ -226,6 +269,8 @@ def _store() -> Any:
         if config["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
             max_entries = int(config.get("OPTIONS", {}).get("MAX_ENTRIES", 300))
             _configured[:] = [config, _FileStore(config["LOCATION"], max_entries)]
+        elif config["BACKEND"] == "django_redis.cache.RedisCache":
+            _configured[:] = [config, _RedisStore()]
         else:
             _configured[:] = [config, _DjangoCacheStore()]
     return _configured[1]

@@ -3,8 +3,10 @@
 import io
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import override_settings
+from django_redis import get_redis_connection
 
 from sampan.blog import services
 from sampan.core import pagecache
@@ -221,6 +224,44 @@ def test_other_cache_backends_go_through_djangos_cache_api(app, post_url):
     pagecache.invalidate()
     assert not call(app, post_url).from_cache
     assert call(app, post_url).from_cache
+
+
+@pytest.fixture
+def redis_cache(settings) -> Iterator[None]:
+    """A throw-away Redis (TESTING.md's recipe) as the cache; skipped where redis-server is not installed."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        settings.CACHES = {
+            "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+        }
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_redis_cache_serves_pages_and_sees_invalidation(app, post_url, redis_cache):
+    call(app, post_url)
+    assert call(app, post_url).from_cache
+    assert get_redis_connection("default").exists(cache.make_key("pagecache:generation"))
+    pagecache.invalidate()
+    assert not call(app, post_url).from_cache
+    assert call(app, post_url).from_cache
+    assert call(app, post_url, HTTP_IF_NONE_MATCH=call(app, post_url).headers["ETag"]).status.startswith(
+        "304"
+    )
 
 
 def test_current_generation_is_stable_until_invalidated():
