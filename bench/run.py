@@ -67,7 +67,6 @@ http {{
 class Target:
     name: str
     url: str
-    headers: dict[str, str] = field(default_factory=dict)
     rounds: list[dict] = field(default_factory=list)
 
     def median(self, key: str) -> float:
