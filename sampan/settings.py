@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sampan.core.context_processors.site",
-                "sampan.theme.context_processors.sidebar",
+                "sampan.theme.context_processors.theme",
             ],
         },
     }

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -63,6 +63,17 @@ def _reader(request: HttpRequest) -> AbstractBaseUser | None:
 # A category's link names its ancestors (/category/travel/rivers/): fetch two levels of parents with it.
 _CATEGORIES_WITH_PARENTS = Prefetch("categories", queryset=Category.objects.select_related("parent__parent"))
 _NEIGHBOUR_FIELDS = ("title", "slug", "published_at", "kind")
+# What a post's page needs around its article (which is a cached fragment): who may see it, where it lives.
+_LOOKUP_FIELDS = (
+    *_NEIGHBOUR_FIELDS,
+    "status",
+    "author_id",
+    "password",
+    "parent_id",
+    "excerpt",
+    "comments_open",
+    "pings_open",
+)
 
 
 def _live_posts() -> QuerySet[Post]:
@@ -207,7 +218,7 @@ def search_path(request: HttpRequest, query: str, page: str | None = None) -> Ht
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
-    post = get_object_or_404(Post.objects.posts().select_related("author"), slug=slug)
+    post = get_object_or_404(Post.objects.posts().only(*_LOOKUP_FIELDS), slug=slug)
     if not services.post_is_visible_to(post, _reader(request)):
         raise Http404("No such post.")
     if request.path != unquote(post.get_absolute_url()):
@@ -259,7 +270,11 @@ def _show(request: HttpRequest, post: Post) -> HttpResponse:
 
 def _article(post: Post) -> dict[str, str]:
     """The post itself, its terms and its neighbours, rendered; and the description for its <meta> tag."""
-    prefetch_related_objects([post], _CATEGORIES_WITH_PARENTS, "tags")
+    post = (
+        Post.objects.select_related("author")
+        .prefetch_related(_CATEGORIES_WITH_PARENTS, "tags")
+        .get(pk=post.pk)
+    )
     context: dict[str, object] = {"post": post}
     if not post.is_page:
         live = Post.objects.posts().live().only(*_NEIGHBOUR_FIELDS)

@@ -1,7 +1,8 @@
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from sampan.blog.models import Post
@@ -38,8 +39,16 @@ def _nav_pages() -> list[NavLink]:
     return [NavLink(str(page), page.get_absolute_url()) for page in pages.only("title", "slug", "kind")]
 
 
-def sidebar(request: HttpRequest) -> dict:
+@cache
+def _site_links() -> dict[str, str]:
+    """Addresses every page links to; they depend only on the URL map, so each process works them out once."""
+    names = ("home", "feed", "feed_atom", "comments_feed")
+    return {name: reverse(f"blog:{name}") for name in names}
+
+
+def theme(request: HttpRequest) -> dict:
     return {
+        "links": _site_links(),
         "sidebar": LazySidebar(request),
         "nav_pages": SimpleLazyObject(lambda: fragments.for_generation("nav-pages", _nav_pages)),
     }
