@@ -86,8 +86,9 @@ def serve(argv: Sequence[str]) -> int:
     if options.workers < 1:
         parser.error("--workers must be 1 or more")
     prepare()
-    server = server_command("sampan.wsgi:application", host=options.host, port=options.port,
-                            workers=options.workers)  # fmt: skip
+    server = server_command(
+        "sampan.wsgi:application", host=options.host, port=options.port, workers=options.workers
+    )
     children = [subprocess.Popen(server)]
     if not options.no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "sampan.cli", "worker"]))
