@@ -1,12 +1,15 @@
-"""Fragments every page shares (site settings, navigation, the sidebar), built once per cache generation.
+"""Fragments every page shares (site settings, navigation, the sidebar, a post's article), built once per
+cache generation.
 
 They live in the shared Django cache under the page cache's current generation, so one `invalidate()` makes
-every process rebuild them, exactly when it forgets cached pages. An uncached page (a signed-in writer, the
+every process rebuild them, exactly when it forgets cached pages. Each process also keeps what it has read,
+filed under the generation it belongs to: the generation is read from the shared cache on every call, so a
+process never serves a fragment of a generation that has ended. An uncached page (a signed-in writer, the
 first reader after a change) then pays for its own content only, not for the furniture around it.
 """
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 
@@ -15,15 +18,30 @@ from .models import SiteSettings
 
 T = TypeVar("T")
 TIMEOUT = 3600
+LOCAL_LIMIT = 256
+
+_local: dict[tuple[str, str], Any] = {}
 
 
 def for_generation(name: str, build: Callable[[], T]) -> T:
-    key = f"fragment:{pagecache.current_generation()}:{name}"
+    generation = pagecache.current_generation()
+    try:
+        return _local[(generation, name)]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    key = f"fragment:{generation}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, TIMEOUT)
-    return value
+    _remember(generation, name, value)
+    return value  # type: ignore[no-any-return]
+
+
+def _remember(generation: str, name: str, value: Any) -> None:
+    if len(_local) >= LOCAL_LIMIT or any(gen != generation for gen, _ in list(_local)[:1]):
+        _local.clear()  # a new generation began (or too much is kept): start over
+    _local[(generation, name)] = value
 
 
 def site_settings() -> SiteSettings:
