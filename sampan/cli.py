@@ -29,6 +29,7 @@ Run `sampan COMMAND --help` for a command's options.
 """
 
 OWN_COMMANDS = ("serve", "worker", "demo", "createadmin")
+BLOCKING_THREADS = 8
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,7 +119,8 @@ def server_command(app: str, *, host: str, port: int, workers: int) -> list[str]
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,
         "--port", str(port), "--workers", str(workers), "--no-ws",
-        "--log-level", "warning", app,
+        # Python threads per worker: enough to overlap database and disk waits; each may hold a connection.
+        "--blocking-threads", str(BLOCKING_THREADS), "--log-level", "warning", app,
     ]  # fmt: skip
 
 
