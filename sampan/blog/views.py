@@ -218,13 +218,19 @@ def search_path(request: HttpRequest, query: str, page: str | None = None) -> Ht
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
-    post = get_object_or_404(Post.objects.posts().only(*_LOOKUP_FIELDS), slug=slug)
+    post = fragments.for_generation(f"post-by-slug:{slug}", lambda: _post_by_slug(slug))
+    if post is None:
+        raise Http404("No such post.")
     if not services.post_is_visible_to(post, _reader(request)):
         raise Http404("No such post.")
     if request.path != unquote(post.get_absolute_url()):
         # Same post, other date in the link (an old time zone, a changed date): send readers to the real one.
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     return _show(request, post)
+
+
+def _post_by_slug(slug: str) -> Post | None:
+    return Post.objects.posts().only(*_LOOKUP_FIELDS).filter(slug=slug).first()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -18,7 +18,7 @@ from .models import SiteSettings
 
 T = TypeVar("T")
 TIMEOUT = 3600
-LOCAL_LIMIT = 256
+LOCAL_LIMIT = 1024
 
 _local: dict[tuple[str, str], Any] = {}
 
@@ -33,6 +33,8 @@ def for_generation(name: str, build: Callable[[], T]) -> T:
     value = cache.get(key)
     if value is None:
         value = build()
+        if value is None:
+            return value  # type: ignore[return-value]  # nothing to keep (e.g. no post at that address): don't fill the cache with misses
         cache.set(key, value, TIMEOUT)
     _remember(generation, name, value)
     return value  # type: ignore[no-any-return]

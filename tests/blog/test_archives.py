@@ -433,7 +433,7 @@ def test_changing_the_password_locks_readers_out_again(client):
     post = protected_post()
     client.post(post.get_absolute_url(), {"post_password": "sesame"})
     post.password = "new secret"
-    post.save()
+    services.save_post(post, previous_status=post.status)
     assert "treasure" not in client.get(post.get_absolute_url()).text
 
 

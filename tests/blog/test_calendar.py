@@ -173,8 +173,8 @@ def test_day_archive_sidebar_calendar_shows_the_days_month(client):
 
 
 def test_home_page_sidebar_calendar_shows_the_current_local_month(client):
-    make_post("Today")
-    today = timezone.localdate()
+    post = make_post("Today", published_at=timezone.now() - timedelta(seconds=1))
+    today = timezone.localtime(post.published_at).date()
     html = client.get("/").text
     assert f"<caption>{today:%B %Y}</caption>" in html
     assert f'href="/{today:%Y/%m/%d}/"' in html
