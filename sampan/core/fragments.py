@@ -1,8 +1,8 @@
 """Fragments every page shares (site settings, navigation, the sidebar, a post's article), built once per
 cache generation.
 
-They live in the shared Django cache under the page cache's current generation, so one `invalidate()` makes
-every process rebuild them, exactly when it forgets cached pages. Each process also keeps what it has read,
+They are kept beside the cached pages, under the page cache's current generation (in its folder with the file
+cache; under keys naming it otherwise), so one `invalidate()` makes every process rebuild them, exactly when it forgets cached pages. Each process also keeps what it has read,
 filed under the generation it belongs to: the generation is read from the shared cache on every call, so a
 process never serves a fragment of a generation that has ended. An uncached page (a signed-in writer, the
 first reader after a change) then pays for its own content only, not for the furniture around it.
@@ -10,8 +10,6 @@ first reader after a change) then pays for its own content only, not for the fur
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-
-from django.core.cache import cache
 
 from . import pagecache
 from .models import SiteSettings
@@ -29,13 +27,12 @@ def for_generation(name: str, build: Callable[[], T]) -> T:
         return _local[(generation, name)]  # type: ignore[no-any-return]
     except KeyError:
         pass
-    key = f"fragment:{generation}:{name}"
-    value = cache.get(key)
+    value = pagecache.load_fragment(generation, name)
     if value is None:
         value = build()
         if value is None:
             return value  # type: ignore[return-value]  # nothing to keep (e.g. no post at that address): don't fill the cache with misses
-        cache.set(key, value, TIMEOUT)
+        pagecache.save_fragment(generation, name, value, timeout=TIMEOUT)
     _remember(generation, name, value)
     return value  # type: ignore[no-any-return]
 

@@ -24,6 +24,7 @@ import hashlib
 import logging
 import marshal
 import os
+import pickle
 import random
 import shutil
 import time
@@ -61,6 +62,28 @@ def invalidate() -> None:
 
 def current_generation() -> str:
     return _store().generation()
+
+
+def load_fragment(generation: str, name: str) -> Any:
+    """A value `core.fragments` kept for this generation, or None. With the file store, fragments live in the
+    generation's folder, so they go when it goes (no scan of old entries on every write)."""
+    store = _store()
+    if isinstance(store, _FileStore):
+        blob = store.load(_fragment_key(name))
+        return pickle.loads(blob) if blob else None  # noqa: S301 (our own files in the data folder)
+    return cache.get(f"fragment:{generation}:{name}")
+
+
+def save_fragment(generation: str, name: str, value: Any, *, timeout: int) -> None:
+    store = _store()
+    if isinstance(store, _FileStore):
+        store.save(generation, _fragment_key(name), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    else:
+        cache.set(f"fragment:{generation}:{name}", value, timeout)
+
+
+def _fragment_key(name: str) -> str:
+    return "fragment-" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def mark_uncacheable(response: HttpResponse) -> HttpResponse:
