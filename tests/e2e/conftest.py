@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from playwright.sync_api import BrowserContext, Page, Request
 
 # Playwright's sync API runs an event loop in the test's thread, so Django would refuse the ORM calls that
@@ -34,6 +35,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "page" in getattr(item, "fixturenames", ()) and here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_rows(django_db_setup) -> str | None:
+    """What migrations put in the test database (the default sidebar, the site settings row), as Django
+    serialized it for rollback emulation, read before Playwright starts.
+
+    Once Playwright's event loop runs in this thread, asgiref hands the thread new, context-local connection
+    objects, and those lack Django's serialized copy: serialized rollback then silently restores nothing, and
+    every browser test after the first flush would see a site without its migrated rows.
+    """
+    return getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_restored(request: pytest.FixtureRequest, _migrated_rows: str | None) -> None:
+    if _migrated_rows is None or "live_server" not in request.fixturenames:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not hasattr(connection, "_test_serialized_contents"):
+        # Django could not restore them for this test; from now on it finds them and does it itself.
+        connection._test_serialized_contents = _migrated_rows  # type: ignore[attr-defined]
+        connection.creation.deserialize_db_from_string(_migrated_rows)
 
 
 def _origin(url: str) -> str:
