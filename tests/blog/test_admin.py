@@ -38,20 +38,6 @@ def form_data(*, when=None, **fields) -> dict:
 
 
 @pytest.fixture
-def author(client):
-    user = make_user("ana", role="Author")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user("eve", role="Editor")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def heard():
     """What the blog announced, and which categories each post had at that moment."""
     log: list[tuple[str, str, list[str]]] = []

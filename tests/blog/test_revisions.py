@@ -18,13 +18,6 @@ def restore_url(post: Post, revision: Revision) -> str:
 
 
 @pytest.fixture
-def author(client):
-    user = make_user("ana", role="Author")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def edited_post(author):
     post = make_post("Trip", author=author, body="We rowed to the island.")
     edit(post, body="We rowed to the island and back, tired and happy.", by=author)
