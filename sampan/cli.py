@@ -65,12 +65,26 @@ def prepare() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     from django.conf import settings
 
-    from sampan import __version__
-
-    stamp = settings.STATIC_ROOT / ".sampan-version"
-    if not stamp.exists() or stamp.read_text() != __version__:
+    stamp = settings.STATIC_ROOT / ".sampan-static"
+    fingerprint = static_fingerprint()
+    if not stamp.exists() or stamp.read_text() != fingerprint:
         call_command("collectstatic", interactive=False, verbosity=0)
-        stamp.write_text(__version__)
+        stamp.write_text(fingerprint)
+
+
+def static_fingerprint() -> str:
+    """Names, sizes and times of every static source file: collected again whenever any of them changes
+    (an upgrade, a theme edit), and only then, so a restart stays quick."""
+    import hashlib
+
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            info = os.stat(storage.path(path))
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def serve(argv: Sequence[str]) -> int:

@@ -1,4 +1,5 @@
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -77,9 +78,27 @@ def test_serve_starts_from_nothing_answers_and_stops_cleanly_on_sigterm(tmp_path
                 break
         body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read().decode()
         assert "Nothing here yet" in body  # migrated, never seeded
+        # Static files were collected: the admin's pages (which name every stylesheet and script) render.
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=30).status == 200
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', body)
+        assert stylesheet is not None
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet[1]}", timeout=30).status == 200
         assert (tmp_path / "data" / "secret_key").exists()
         assert (tmp_path / "data" / "sampan.sqlite3").exists()
     finally:
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=30)
     assert code == 0
+
+
+def test_static_files_are_collected_again_when_one_changes(settings, tmp_path):
+    from sampan.cli import static_fingerprint
+
+    theme_dir = tmp_path / "extra-static"
+    theme_dir.mkdir()
+    (theme_dir / "extra.css").write_text("body { color: black }")
+    settings.STATICFILES_DIRS = [str(theme_dir)]
+    before = static_fingerprint()
+    assert static_fingerprint() == before  # nothing changed: a restart does not collect again
+    (theme_dir / "new.js").write_text("// a file an upgrade added")
+    assert static_fingerprint() != before
