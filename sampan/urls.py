@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve as serve_file
 
 from sampan.blog.sitemaps import SITEMAPS
+from sampan.theme.views import favicon
 
 handler400 = "sampan.theme.views.bad_request"
 handler404 = "sampan.theme.views.page_not_found"
@@ -13,6 +14,7 @@ handler500 = "sampan.theme.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", require_safe(favicon)),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Uploaded media, for `sampan serve` on its own; behind nginx, deploy/nginx.conf serves /media/ from disk.
     re_path(r"^media/(?P<path>.+)$", serve_file, {"document_root": settings.MEDIA_ROOT}),

@@ -4,6 +4,7 @@ The time zone is far from UTC (Auckland, +13 in November), so any naive datetime
 shows up as a wrong day in a permalink, archive or calendar.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -28,4 +29,7 @@ MEDIA_ROOT = DATA_DIR / "test-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["TEST"] = {"NAME": "test_sampan"}
+    # One test database per checkout, so two checkouts' runs on one PostgreSQL server never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": "test_sampan_" + hashlib.sha256(str(DATA_DIR).encode()).hexdigest()[:8]
+    }

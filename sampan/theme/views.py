@@ -1,9 +1,10 @@
-"""Error pages that look like the rest of the blog and never fail themselves."""
+"""Error pages that look like the rest of the blog and never fail themselves; the favicon redirect."""
 
 import logging
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +28,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _render(request, "500.html", 500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: point them at the theme's icon, not a 404 page."""
+    return HttpResponsePermanentRedirect(static("theme/favicon.svg"))

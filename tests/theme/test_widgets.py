@@ -81,3 +81,18 @@ def test_calendar_on_a_post_shows_the_posts_month_like_wordpress(client):
     aside = client.get(post.get_absolute_url()).text.split('<aside class="sidebar"', 1)[1]
     assert "<caption>August 2019</caption>" in aside
     assert 'href="/2019/08/05/"' in aside
+
+
+def test_browsers_asking_for_favicon_ico_get_the_theme_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+    assert '<link rel="icon"' in client.get("/").text
+
+
+def test_short_posts_in_lists_have_no_continue_reading_link_long_ones_do(client):
+    make_post("Short", body="Just a few words.")
+    make_post("Long", body=" ".join(["word"] * 80))
+    html = client.get("/").text
+    assert html.count("Continue reading") == 1
+    assert 'Continue reading<span class="screen-reader-text"> “Long”' in html
