@@ -27,7 +27,8 @@ def pytest_collection_modifyitems(items):
     """Live-server tests commit for real, and the flush after each would also wipe what migrations seeded (the
     default sidebar, the site settings row). Serialized rollback puts that back before each of them, so every
     test sees a freshly migrated site. (pytest-django runs these tests last, and the test database is made
-    anew each run, so what the last flush leaves behind is never reused.)"""
+    anew each run, so what the last flush leaves behind is never reused.) Once Playwright runs, the test thread
+    gets new connections without Django's serialized copy: tests/e2e/conftest.py hands it back to them."""
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()):
             marker = item.get_closest_marker("django_db")
