@@ -102,3 +102,53 @@ def test_static_files_are_collected_again_when_one_changes(settings, tmp_path):
     assert static_fingerprint() == before  # nothing changed: a restart does not collect again
     (theme_dir / "new.js").write_text("// a file an upgrade added")
     assert static_fingerprint() != before
+
+
+def _sampan(env: dict, *args: str, timeout: float = 60) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "sampan.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.server
+def test_the_worker_publishes_scheduled_posts_when_their_time_comes(tmp_path: Path):
+    env = {
+        **os.environ,
+        "SAMPAN_DATA_DIR": str(tmp_path / "data"),
+        "DJANGO_SETTINGS_MODULE": "sampan.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    _sampan(env, "migrate", "--noinput")
+    # One post was due while no worker ran; another falls due a few seconds after the worker starts.
+    _sampan(env, "shell", "-v", "0", "-c", SCHEDULE_TWO_POSTS)
+    worker = subprocess.Popen([sys.executable, "-m", "sampan.cli", "worker", "--interval", "0.2"], env=env)
+    try:
+        status = ""
+        for _ in range(60):  # each check is a fresh process reading the database the worker writes
+            status = _sampan(env, "shell", "-v", "0", "-c", READ_STATUSES).strip()
+            if status == "publish publish":
+                break
+        assert status == "publish publish"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+SCHEDULE_TWO_POSTS = """
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from sampan.blog import services
+from sampan.blog.models import Post
+author = get_user_model().objects.create_user("ana")
+Post.objects.create(title="Missed", slug="missed", author=author, status="future",
+                    published_at=timezone.now() - timedelta(minutes=5))
+services.save_post(Post(title="Soon", author=author, status="future",
+                        published_at=timezone.now() + timedelta(seconds=3)))
+"""
+READ_STATUSES = """
+from sampan.blog.models import Post
+print(" ".join(Post.objects.order_by("title").values_list("status", flat=True)))
+"""
