@@ -67,9 +67,9 @@ def seed_demo() -> str:
         for title, category, tag_names, days_ago, sticky, body in POSTS:
             post = Post(kind=Post.Kind.POST, title=title, author=author, body=body, sticky=sticky,
                         status=Post.Status.PUBLISHED, published_at=_at(now, days_ago))  # fmt: skip
-            services.save_post(post, by=author)
-            post.categories.set([categories[category]])
-            post.tags.set([tags[t] for t in tag_names])
+            services.save_post(
+                post, by=author, categories=[categories[category]], tags=[tags[t] for t in tag_names]
+            )
         services.save_post(
             Post(
                 title="Upstream, next week",
