@@ -152,3 +152,33 @@ READ_STATUSES = """
 from sampan.blog.models import Post
 print(" ".join(Post.objects.order_by("title").values_list("status", flat=True)))
 """
+
+
+def test_createadmin_asks_again_until_the_answers_are_usable(monkeypatch, capsys):
+    make_user("taken")
+    answers = iter(["taken", "owner", "not-an-email", "owner@example.org"])
+    passwords = iter(
+        ["short", "short", "a-long-river-walk", "a-different-one", "a-long-river-walk", "a-long-river-walk"]
+    )
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(passwords))
+    assert main(["createadmin"]) == 0
+    owner = get_user_model().objects.get(username="owner")
+    assert owner.is_superuser
+    assert owner.email == "owner@example.org"
+    assert owner.check_password("a-long-river-walk")
+    assert owner.groups.filter(name="Administrator").exists()
+    out = capsys.readouterr().out
+    assert "taken" in out
+    assert "differ" in out
+
+
+def test_createadmin_without_answers_exits_non_zero_and_creates_nobody(monkeypatch, capsys):
+    def no_more_input(prompt=""):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_more_input)
+    before = get_user_model().objects.count()
+    assert main(["createadmin"]) == 1
+    assert get_user_model().objects.count() == before
+    assert "no administrator created" in capsys.readouterr().err
