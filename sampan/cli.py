@@ -22,13 +22,16 @@ commands:
   demo               Seed a demo blog (posts over several months, pages, categories, tags) into a site
                      that has no posts or pages yet.
   createadmin        Create an administrator account, asking for name, email and password.
+  app-password USERNAME [--label L]
+                     Make an application password for a writer's blogging app or script (XML-RPC and the
+                     REST API); prints only the password, once.
   migrate, createsuperuser, shell, …
                      Django's own management commands, unchanged (`sampan help` lists them).
 
 Run `sampan COMMAND --help` for a command's options.
 """
 
-OWN_COMMANDS = ("serve", "worker", "demo", "createadmin")
+OWN_COMMANDS = ("serve", "worker", "demo", "createadmin", "app-password")
 BLOCKING_THREADS = 8
 
 
@@ -50,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo(rest)
     if command == "createadmin":
         return createadmin(rest)
+    if command == "app-password":
+        return app_password(rest)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["sampan", *args])
@@ -235,6 +240,31 @@ def createadmin(argv: Sequence[str]) -> int:
     user = users.objects.create_superuser(username=username, email=email, password=password)
     user.groups.add(Group.objects.get_or_create(name=ADMINISTRATOR)[0])
     print(f"Administrator {username} created. Sign in at /admin/.")
+    return 0
+
+
+def app_password(argv: Sequence[str]) -> int:
+    from django.contrib.auth import get_user_model
+
+    from sampan.api.passwords import create_app_password
+
+    parser = argparse.ArgumentParser(
+        prog="sampan app-password", description="Make an application password and print it (only it)."
+    )
+    parser.add_argument("username", help="the writer who will use it")
+    parser.add_argument("--label", default="Command line", help="which app or script it is for")
+    options = parser.parse_args(argv)
+    user = get_user_model().objects.filter(username=options.username, is_active=True).first()
+    if user is None:
+        print(f"sampan: no active user named {options.username!r}", file=sys.stderr)
+        return 1
+    if not user.is_staff:
+        print(
+            f"sampan: {options.username} has no writing role (Author, Editor or Administrator)",
+            file=sys.stderr,
+        )
+        return 1
+    print(create_app_password(user=user, label=options.label).password)
     return 0
 
 

@@ -182,3 +182,26 @@ def test_createadmin_without_answers_exits_non_zero_and_creates_nobody(monkeypat
     assert main(["createadmin"]) == 1
     assert get_user_model().objects.count() == before
     assert "no administrator created" in capsys.readouterr().err
+
+
+def test_app_password_prints_only_a_working_password(capsys):
+    from sampan.api.passwords import authenticate
+
+    ana = make_user("ana", role="Author")
+    assert main(["app-password", "ana", "--label", "deploy script"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("\n") == 1
+    password = printed.strip()
+    assert " " not in password
+    assert authenticate(username="ana", password=password) == ana
+    assert ana.app_passwords.get().label == "deploy script"
+
+
+def test_app_password_for_an_unknown_or_non_writing_user_fails_with_one_line(capsys):
+    make_user("reader")
+    assert main(["app-password", "nobody"]) == 1
+    assert main(["app-password", "reader"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert "nobody" in err[0]
+    assert "writing role" in err[1]

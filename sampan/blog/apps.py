@@ -12,4 +12,5 @@ class BlogConfig(AppConfig):
         from . import roles
 
         # Setup, not domain logic: keep the role groups' permissions current after each migrate.
-        post_migrate.connect(roles.ensure_roles, sender=self)
+        # Not only for this app: the roles also hold other apps' permissions, made when those apps migrate.
+        post_migrate.connect(roles.ensure_roles, dispatch_uid="sampan.blog.roles")

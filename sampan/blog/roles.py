@@ -11,12 +11,19 @@ from django.contrib.auth.models import Group, Permission
 
 AUTHOR, EDITOR, ADMINISTRATOR = "Author", "Editor", "Administrator"
 
+# Writers make and revoke their own application passwords, for blogging apps and scripts.
+APP_PASSWORDS = [
+    "api.add_applicationpassword",
+    "api.view_applicationpassword",
+    "api.delete_applicationpassword",
+]
+
 ROLE_PERMISSIONS = {
     AUTHOR: ["blog.add_post", "blog.change_post", "blog.delete_post", "blog.view_post", "blog.view_category",
-             "blog.view_tag", "blog.add_tag", "blog.view_revision"],
+             "blog.view_tag", "blog.add_tag", "blog.view_revision", *APP_PASSWORDS],
     EDITOR: ["blog.add_post", "blog.change_post", "blog.delete_post", "blog.view_post", "blog.add_category",
              "blog.change_category", "blog.delete_category", "blog.view_category", "blog.add_tag", "blog.change_tag",
-             "blog.delete_tag", "blog.view_tag", "blog.view_revision", "blog.edit_others_posts"],
+             "blog.delete_tag", "blog.view_tag", "blog.view_revision", "blog.edit_others_posts", *APP_PASSWORDS],
 }  # fmt: skip
 
 
