@@ -1,0 +1,177 @@
+"""Creating and changing a post from an app: what MetaWeblog and wp.* share once their fields are read.
+
+Each API reads its own struct into `Changes` (None means "not sent, leave as it is"); `write_post` checks what
+the user may do and saves through `sampan.blog.services.save_post`, so a post published from an app is announced,
+cached and scheduled exactly like one published in the admin.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from xmlrpc.client import Fault
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from sampan.blog import services
+from sampan.blog.models import Category, Post, Tag
+
+from . import access
+
+Status = Post.Status
+NOT_YET_OUT = (None, Status.DRAFT, Status.PENDING)
+
+
+@dataclass
+class Changes:
+    kind: str | None = None
+    title: str | None = None
+    body: str | None = None
+    excerpt: str | None = None
+    slug: str | None = None
+    status: str | None = None
+    published_at: datetime | None = None
+    password: str | None = None
+    sticky: bool | None = None
+    comments_open: bool | None = None
+    pings_open: bool | None = None
+    parent_id: int | None = None
+    categories: list[str] | None = None  # names
+    category_ids: list[int] | None = None
+    tags: list[str] | None = None  # names
+    tag_ids: list[int] | None = None
+
+
+def status_from(value: Any) -> str:
+    wanted = str(value).strip().lower()
+    if wanted not in Status.values:
+        raise Fault(
+            403, f"Invalid post status: {wanted[:40]}. Use publish, draft, pending, future or private."
+        )
+    return wanted
+
+
+def kind_from(value: Any) -> str:
+    wanted = str(value).strip().lower()
+    if wanted not in Post.Kind.values:
+        raise Fault(403, "Invalid post type.")
+    return wanted
+
+
+def new_post(*, user: Any, changes: Changes) -> Post:
+    kind = changes.kind or Post.Kind.POST
+    access.check_may_create(user, kind=kind)
+    post = Post(author=user, kind=kind, status=Status.DRAFT, body_format=Post.Format.HTML)
+    return _write(post, user=user, changes=changes, previous=None)
+
+
+def edit_post(post: Post, *, user: Any, changes: Changes) -> Post:
+    access.check_may_edit(user, post)
+    if changes.kind and changes.kind != post.kind:
+        raise Fault(401, "The post type may not be changed.")
+    return _write(post, user=user, changes=changes, previous=post.status)
+
+
+def _write(post: Post, *, user: Any, changes: Changes, previous: str | None) -> Post:
+    if changes.sticky is not None and changes.sticky != post.sticky and not access.edits_all(user):
+        raise Fault(401, "Sorry, you are not allowed to make posts sticky.")
+    _apply_text(post, changes)
+    _apply_status_and_date(post, changes, previous=previous)
+    for name in ("password", "comments_open", "pings_open", "sticky"):
+        if getattr(changes, name) is not None:
+            setattr(post, name, getattr(changes, name))
+    if changes.parent_id is not None:
+        post.parent = _parent(post, changes.parent_id)
+    categories = _categories(changes, user=user)
+    tags = _tags(changes, user=user)
+    try:
+        post.clean_fields(exclude=["slug", "author", "parent", "featured_image", "body_html"])
+    except ValidationError as err:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in err.message_dict.items())
+        raise Fault(400, f"The post could not be saved: {details}") from None
+    return services.save_post(post, by=user, previous_status=previous, categories=categories, tags=tags)
+
+
+def _apply_text(post: Post, changes: Changes) -> None:
+    if changes.title is not None:
+        post.title = changes.title
+    if changes.excerpt is not None:
+        post.excerpt = changes.excerpt
+    if changes.slug is not None:
+        post.slug = slugify(changes.slug, allow_unicode=True)[:180]
+    # An app sends back the HTML we gave it for a Markdown post; unchanged, the post stays Markdown.
+    if changes.body is not None and not (
+        post.body_format == Post.Format.MARKDOWN and changes.body == post.body_html
+    ):
+        post.body, post.body_format = changes.body, Post.Format.HTML
+
+
+def _apply_status_and_date(post: Post, changes: Changes, *, previous: str | None) -> None:
+    if changes.status is not None:
+        if (
+            changes.status == Status.SCHEDULED
+            and changes.published_at is None
+            and post.published_at <= timezone.now()
+        ):
+            raise Fault(400, "A scheduled post needs a date in the future (dateCreated or post_date).")
+        post.status = changes.status
+    when = changes.published_at
+    if when is not None and when == _echoed_local_date(post):
+        when = None  # the app sent back the local dateCreated we gave it: the date is unchanged
+    if when is not None:
+        post.published_at = when
+    elif previous in NOT_YET_OUT and post.status in (Status.PUBLISHED, Status.PRIVATE):
+        post.published_at = timezone.now()  # "publish now", as the admin does when no date was chosen
+
+
+def _echoed_local_date(post: Post) -> datetime | None:
+    if post.pk is None:
+        return None
+    return timezone.localtime(post.published_at).replace(tzinfo=UTC, microsecond=0)
+
+
+def _parent(post: Post, parent_id: int) -> Post | None:
+    if parent_id == 0:
+        return None
+    parent = Post.objects.pages().filter(pk=parent_id).first()
+    if post.kind != Post.Kind.PAGE or parent is None or parent.pk == post.pk:
+        raise Fault(403, "Invalid parent ID.")
+    return parent
+
+
+def _categories(changes: Changes, *, user: Any) -> list[Category] | None:
+    if changes.categories is None and changes.category_ids is None:
+        return None
+    chosen = list(Category.objects.filter(pk__in=changes.category_ids or []))
+    if len(chosen) != len(set(changes.category_ids or [])):
+        raise Fault(403, "Invalid term ID.")
+    for name in changes.categories or []:
+        chosen.append(_named(Category, name, user=user, perm="blog.add_category", noun="category"))
+    return chosen
+
+
+def _tags(changes: Changes, *, user: Any) -> list[Tag] | None:
+    if changes.tags is None and changes.tag_ids is None:
+        return None
+    chosen = list(Tag.objects.filter(pk__in=changes.tag_ids or []))
+    if len(chosen) != len(set(changes.tag_ids or [])):
+        raise Fault(403, "Invalid term ID.")
+    for name in changes.tags or []:
+        chosen.append(_named(Tag, name, user=user, perm="blog.add_tag", noun="tag"))
+    return chosen
+
+
+def _named(model: Any, name: str, *, user: Any, perm: str, noun: str) -> Any:
+    name = name.strip()[:200]
+    found = model.objects.filter(Q(name__iexact=name) | Q(slug=slugify(name, allow_unicode=True))).first()
+    if found is not None:
+        return found
+    if not user.has_perm(perm):
+        raise Fault(401, f"Sorry, you are not allowed to add the {noun} “{name}”.")
+    base = slugify(name, allow_unicode=True)[:180] or noun
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return model.objects.create(name=name, slug=slug)
