@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Uploaded media, for `sampan serve` on its own; behind nginx, deploy/nginx.conf serves /media/ from disk.
     re_path(r"^media/(?P<path>.+)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
+    path("api/", include("sampan.api.rest.urls")),
     path("xmlrpc.php", include("sampan.api.xmlrpc.urls")),
     path("", include("sampan.blog.urls")),
 ]
