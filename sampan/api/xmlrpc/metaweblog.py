@@ -61,7 +61,7 @@ def get_recent_posts(
 @method("metaWeblog.getCategories")
 def get_categories(request: HttpRequest, blog_id: Any, username: Any, password: Any) -> list[dict[str, Any]]:
     access.sign_in(request, username, password)
-    return [_category(c) for c in Category.objects.select_related("parent")]
+    return [category_struct(c) for c in Category.objects.select_related("parent")]
 
 
 @method("metaWeblog.newMediaObject")
@@ -160,7 +160,7 @@ def description(post: Post) -> str:
     return post.body if post.body_format == Post.Format.HTML else post.body_html
 
 
-def _category(category: Category) -> dict[str, Any]:
+def category_struct(category: Category) -> dict[str, Any]:
     url = category.get_absolute_url()
     return {
         "categoryId": str(category.pk),
