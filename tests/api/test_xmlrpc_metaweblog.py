@@ -291,3 +291,13 @@ def test_new_media_object_refuses_files_over_the_size_limit(client, settings):
     data = {"name": "x.png", "type": "image/png", "bits": xmlrpc.client.Binary(_png((40, 40)))}
     code, message = fault_of(call(client, "metaWeblog.newMediaObject", "1", "ana", password, data))
     assert code == 500 and "largest image" in message
+
+
+def test_an_upload_too_big_for_one_xml_value_is_a_clean_fault(client):
+    _, password = writer("ana")
+    junk = b"\x00" * (
+        8 * 1024 * 1024
+    )  # over Django's form-data limit once base64-encoded: the view reads raw
+    data = {"name": "big.png", "type": "image/png", "bits": xmlrpc.client.Binary(junk)}
+    code, message = fault_of(call(client, "metaWeblog.newMediaObject", "1", "ana", password, data))
+    assert code == -32600 and "too large" in message

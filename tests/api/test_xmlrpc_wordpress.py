@@ -201,3 +201,30 @@ def test_comments_methods_exist_and_say_there_are_none_yet(client):
     assert result_of(call(client, "wp.getComments", 1, "ana", password, {"post_id": post.pk})) == []
     assert fault_of(call(client, "wp.getComment", 1, "ana", password, 5)) == (404, "Invalid comment ID.")
     assert fault_of(call(client, "wp.editComment", 1, "ana", password, 5, {"status": "approve"}))[0] == 404
+
+
+def test_ids_beyond_64_bits_are_faults_not_errors(client):
+    _, password = writer("ana")
+    assert fault_of(call(client, "wp.getPost", 1, "ana", password, "9" * 25))[0] == 404
+    huge = {"post_title": "x", "terms": {"category": ["99999999999999999999"]}}
+    assert fault_of(call(client, "wp.newPost", 1, "ana", password, huge))[0] == -32602
+
+
+def test_a_title_too_long_to_keep_is_fault_400(client):
+    _, password = writer("ana")
+    code, message = fault_of(call(client, "wp.newPost", 1, "ana", password, {"post_title": "x" * 400}))
+    assert code == 400 and "title" in message
+    assert not Post.objects.exists()
+
+
+def test_publishing_a_draft_with_its_date_sent_back_publishes_it_now(client):
+    ana, password = writer("ana")
+    draft = make_post(
+        "Old draft", author=ana, status=Post.Status.DRAFT, published_at=timezone.now() - timedelta(days=9)
+    )
+    struct = result_of(call(client, "wp.getPost", 1, "ana", password, draft.pk))
+    changes = {"post_status": "publish", "post_date_gmt": _date(struct["post_date_gmt"].replace(tzinfo=UTC))}
+    result_of(call(client, "wp.editPost", 1, "ana", password, draft.pk, changes))
+    draft.refresh_from_db()
+    assert draft.status == Post.Status.PUBLISHED
+    assert timezone.now() - draft.published_at < timedelta(minutes=5)

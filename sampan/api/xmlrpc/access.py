@@ -66,7 +66,8 @@ def find_post(post_id: Any) -> Post:
         number = int(str(post_id).strip())
     except ValueError:
         number = 0
-    post = Post.objects.select_related("author").filter(pk=number).first() if number > 0 else None
+    found = 0 < number < 2**63
+    post = Post.objects.select_related("author").filter(pk=number).first() if found else None
     if post is None:
         raise Fault(404, "Invalid post ID.")
     return post

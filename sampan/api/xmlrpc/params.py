@@ -37,10 +37,11 @@ def array(value: Any, name: str) -> list[Any]:
 def integer(value: Any, name: str) -> int:
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, int):
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal() and len(value) < 30:
+        value = int(value.strip())
+    # Beyond 64 bits no database column holds it; saying so beats an overflow deep in the ORM.
+    if isinstance(value, int) and -(2**63) <= value < 2**63:
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
-        return int(value.strip())
     raise _wrong(name, "an integer")
 
 

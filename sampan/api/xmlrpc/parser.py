@@ -14,14 +14,18 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from xmlrpc.client import Fault
 
-from django.conf import settings
 from lxml import etree
 
-# Room for the largest image an author may upload, base64-encoded (4 bytes per 3), plus the rest of the call.
-MAX_BODY_BYTES = settings.MAX_UPLOAD_IMAGE_BYTES * 4 // 3 + 1024 * 1024
+# libxml2 without its "huge" option (which would also lift its depth limit) keeps any one text node under 10 MB:
+# a base64 upload of about 7 MB. The body may hold that and the rest of the call, and no more.
+MAX_TEXT_BYTES = 10_000_000
+MAX_BODY_BYTES = MAX_TEXT_BYTES + 1024 * 1024
 MAX_DEPTH = 32  # struct/array levels; real clients use three or four
 METHOD_NAME = re.compile(r"^[A-Za-z0-9_.:/]{1,100}$")
 
+TOO_LARGE_VALUE = (
+    "server error. request too large: one value (an upload?) is over 10 MB, about 7 MB before base64"
+)
 NOT_WELL_FORMED = -32700
 INVALID_XMLRPC = -32600
 _INT_TYPES = {"int", "i4", "i8"}
@@ -61,7 +65,11 @@ def parse_call(body: bytes) -> tuple[str, list[Any]]:
         raise not_well_formed()
     try:
         root = etree.fromstring(body, parser=_hardened_parser())
-    except (etree.XMLSyntaxError, ValueError):
+    except etree.XMLSyntaxError as err:
+        if "Text node too long" in str(err):
+            raise Fault(INVALID_XMLRPC, TOO_LARGE_VALUE) from None
+        raise not_well_formed() from None
+    except ValueError:
         raise not_well_formed() from None
     # Another encoding (UTF-16) hides a DOCTYPE from the byte check above; the parsed document cannot.
     docinfo = root.getroottree().docinfo

@@ -118,18 +118,20 @@ def _apply_status_and_date(post: Post, changes: Changes, *, previous: str | None
             raise Fault(400, "A scheduled post needs a date in the future (dateCreated or post_date).")
         post.status = changes.status
     when = changes.published_at
-    if when is not None and when == _echoed_local_date(post):
-        when = None  # the app sent back the local dateCreated we gave it: the date is unchanged
+    if when is not None and when in _unchanged_dates(post):
+        when = None  # the app sent back a date we gave it; "publish now" below still applies, as in the admin
     if when is not None:
         post.published_at = when
     elif previous in NOT_YET_OUT and post.status in (Status.PUBLISHED, Status.PRIVATE):
         post.published_at = timezone.now()  # "publish now", as the admin does when no date was chosen
 
 
-def _echoed_local_date(post: Post) -> datetime | None:
+def _unchanged_dates(post: Post) -> tuple[datetime, ...]:
+    """The post's date as we send it: in UTC, and in local time (which apps send back without a zone)."""
     if post.pk is None:
-        return None
-    return timezone.localtime(post.published_at).replace(tzinfo=UTC, microsecond=0)
+        return ()
+    current = post.published_at.replace(microsecond=0)
+    return current, timezone.localtime(current).replace(tzinfo=UTC)
 
 
 def _parent(post: Post, parent_id: int) -> Post | None:
