@@ -22,6 +22,7 @@ from . import access
 
 Status = Post.Status
 NOT_YET_OUT = (None, Status.DRAFT, Status.PENDING)
+MIN_YEAR, MAX_YEAR = 1000, 9000
 
 
 @dataclass
@@ -121,6 +122,9 @@ def _apply_status_and_date(post: Post, changes: Changes, *, previous: str | None
     if when is not None and when in _unchanged_dates(post):
         when = None  # the app sent back a date we gave it; "publish now" below still applies, as in the admin
     if when is not None:
+        if not MIN_YEAR <= when.year <= MAX_YEAR:
+            # Near year 1 or 9999, showing the date in some time zone runs off the calendar.
+            raise Fault(400, f"The date must fall between the years {MIN_YEAR} and {MAX_YEAR}.")
         post.published_at = when
     elif previous in NOT_YET_OUT and post.status in (Status.PUBLISHED, Status.PRIVATE):
         post.published_at = timezone.now()  # "publish now", as the admin does when no date was chosen
