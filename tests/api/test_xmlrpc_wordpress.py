@@ -228,3 +228,22 @@ def test_publishing_a_draft_with_its_date_sent_back_publishes_it_now(client):
     draft.refresh_from_db()
     assert draft.status == Post.Status.PUBLISHED
     assert timezone.now() - draft.published_at < timedelta(minutes=5)
+
+
+def test_a_script_may_send_markdown_by_saying_so_in_a_custom_field(client):
+    _, password = writer("ana")
+    content = {"post_title": "Md", "post_content": "Some *Markdown*",
+               "custom_fields": [{"key": "sampan_format", "value": "markdown"}]}  # fmt: skip
+    post = Post.objects.get(pk=int(result_of(call(client, "wp.newPost", 1, "ana", password, content))))
+    assert post.body_format == "markdown" and "<em>Markdown</em>" in post.body_html
+    mw = {
+        "title": "Md2",
+        "description": "_x_",
+        "custom_fields": [{"key": "sampan_format", "value": "markdown"}],
+    }
+    mw_post = Post.objects.get(
+        pk=int(result_of(call(client, "metaWeblog.newPost", "1", "ana", password, mw, False)))
+    )
+    assert mw_post.body_format == "markdown"
+    bad = {"post_content": "x", "custom_fields": [{"key": "sampan_format", "value": "rst"}]}
+    assert fault_of(call(client, "wp.newPost", 1, "ana", password, bad))[0] == 403

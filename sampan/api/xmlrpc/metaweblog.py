@@ -91,6 +91,8 @@ def _changes(content: dict[str, Any]) -> writing.Changes:
     more = params.optional_text(content.get("mt_text_more"), "mt_text_more")
     if body is not None:
         changes.body = f"{body}{MORE}{more}" if more else body
+    if content.get("custom_fields") is not None:
+        changes.body_format = writing.format_from(content["custom_fields"])
     if content.get("post_type") is not None:
         changes.kind = writing.kind_from(content["post_type"])
     status = content.get("post_status", content.get("page_status"))

@@ -90,6 +90,8 @@ def _changes(content: dict[str, Any], *, user: Any) -> writing.Changes:
         slug=text(content.get("post_name"), "post_name"),
         password=text(content.get("post_password"), "post_password"),
     )
+    if content.get("custom_fields") is not None:
+        changes.body_format = writing.format_from(content["custom_fields"])
     if content.get("post_type"):
         changes.kind = writing.kind_from(content["post_type"])
     if content.get("post_status"):

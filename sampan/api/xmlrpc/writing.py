@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from sampan.blog import services
 from sampan.blog.models import Category, Post, Tag
 
-from . import access
+from . import access, params
 
 Status = Post.Status
 NOT_YET_OUT = (None, Status.DRAFT, Status.PENDING)
@@ -43,6 +43,22 @@ class Changes:
     category_ids: list[int] | None = None
     tags: list[str] | None = None  # names
     tag_ids: list[int] | None = None
+    body_format: str | None = None
+
+
+FORMAT_FIELD = "sampan_format"
+
+
+def format_from(custom_fields: Any) -> str | None:
+    """The body format a script chose with the custom field `sampan_format` ("markdown" or "html"), if any."""
+    for entry in params.array(custom_fields, "custom_fields"):
+        entry = params.struct(entry, "custom_fields")
+        if entry.get("key") == FORMAT_FIELD:
+            wanted = str(entry.get("value", "")).strip().lower()
+            if wanted not in Post.Format.values:
+                raise Fault(403, f"Invalid {FORMAT_FIELD}: use markdown or html.")
+            return wanted
+    return None
 
 
 def status_from(value: Any) -> str:
@@ -102,10 +118,12 @@ def _apply_text(post: Post, changes: Changes) -> None:
         post.excerpt = changes.excerpt
     if changes.slug is not None:
         post.slug = slugify(changes.slug, allow_unicode=True)[:180]
+    if changes.body is None:
+        return
+    if changes.body_format is not None:  # a script that says what it sends (custom field `sampan_format`)
+        post.body, post.body_format = changes.body, changes.body_format
     # An app sends back the HTML we gave it for a Markdown post; unchanged, the post stays Markdown.
-    if changes.body is not None and not (
-        post.body_format == Post.Format.MARKDOWN and changes.body == post.body_html
-    ):
+    elif not (post.body_format == Post.Format.MARKDOWN and changes.body == post.body_html):
         post.body, post.body_format = changes.body, Post.Format.HTML
 
 
