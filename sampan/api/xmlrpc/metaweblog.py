@@ -21,7 +21,7 @@ def new_post(
     request: HttpRequest, blog_id: Any, username: Any, password: Any, content: Any, publish: Any = False
 ) -> str:
     user = access.sign_in(request, username, password)
-    changes = _changes(params.struct(content, "content"))
+    changes = changes_from(params.struct(content, "content"))
     if changes.status is None:
         changes.status = Post.Status.PUBLISHED if params.flag(publish, "publish") else Post.Status.DRAFT
     return str(writing.new_post(user=user, changes=changes).pk)
@@ -33,9 +33,9 @@ def edit_post(
 ) -> bool:
     user = access.sign_in(request, username, password)
     post = access.find_post(post_id)
-    changes = _changes(params.struct(content, "content"))
+    changes = changes_from(params.struct(content, "content"))
     if changes.status is None:
-        changes.status = _status_after_edit(post, publish=params.flag(publish, "publish"))
+        changes.status = status_after_edit(post, publish=params.flag(publish, "publish"))
     writing.edit_post(post, user=user, changes=changes)
     return True
 
@@ -72,7 +72,7 @@ def new_media_object(
     return media.save_upload(user=user, data=params.struct(data, "data"))
 
 
-def _status_after_edit(post: Post, *, publish: bool) -> str:
+def status_after_edit(post: Post, *, publish: bool) -> str:
     """MetaWeblog has only a publish flag: "publish" keeps a post that is out (or private, or scheduled) so."""
     if not publish:
         return Post.Status.DRAFT
@@ -80,7 +80,7 @@ def _status_after_edit(post: Post, *, publish: bool) -> str:
     return post.status if post.status in out else Post.Status.PUBLISHED
 
 
-def _changes(content: dict[str, Any]) -> writing.Changes:
+def changes_from(content: dict[str, Any]) -> writing.Changes:
     changes = writing.Changes(
         title=params.optional_text(content.get("title"), "title"),
         excerpt=params.optional_text(content.get("mt_excerpt"), "mt_excerpt"),
@@ -108,6 +108,8 @@ def _changes(content: dict[str, Any]) -> writing.Changes:
         changes.sticky = params.flag(content["sticky"], "sticky")
     changes.comments_open = _open(content.get("mt_allow_comments"), "mt_allow_comments")
     changes.pings_open = _open(content.get("mt_allow_pings"), "mt_allow_pings")
+    if content.get("wp_page_order") not in (None, ""):
+        changes.menu_order = params.integer(content["wp_page_order"], "wp_page_order")
     if content.get("wp_page_parent_id") not in (None, ""):
         changes.parent_id = params.integer(content["wp_page_parent_id"], "wp_page_parent_id")
     return changes

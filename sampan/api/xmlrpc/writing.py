@@ -44,6 +44,7 @@ class Changes:
     tags: list[str] | None = None  # names
     tag_ids: list[int] | None = None
     body_format: str | None = None
+    menu_order: int | None = None
 
 
 FORMAT_FIELD = "sampan_format"
@@ -96,7 +97,7 @@ def _write(post: Post, *, user: Any, changes: Changes, previous: str | None) -> 
         raise Fault(401, "Sorry, you are not allowed to make posts sticky.")
     _apply_text(post, changes)
     _apply_status_and_date(post, changes, previous=previous)
-    for name in ("password", "comments_open", "pings_open", "sticky"):
+    for name in ("password", "comments_open", "pings_open", "sticky", "menu_order"):
         if getattr(changes, name) is not None:
             setattr(post, name, getattr(changes, name))
     if changes.parent_id is not None:
