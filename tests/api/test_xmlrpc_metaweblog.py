@@ -301,3 +301,12 @@ def test_an_upload_too_big_for_one_xml_value_is_a_clean_fault(client):
     data = {"name": "big.png", "type": "image/png", "bits": xmlrpc.client.Binary(junk)}
     code, message = fault_of(call(client, "metaWeblog.newMediaObject", "1", "ana", password, data))
     assert code == -32600 and "too large" in message
+
+
+def test_a_refused_call_leaves_no_new_tags_or_categories_behind(client):
+    _, password = writer("ana")
+    content = {"title": "A", "mt_keywords": "brand-new", "categories": ["Not allowed"]}
+    assert fault_of(call(client, "metaWeblog.newPost", "1", "ana", password, content, True))[0] == 401
+    content = {"title": "x" * 400, "mt_keywords": "brand-new"}
+    assert fault_of(call(client, "metaWeblog.newPost", "1", "ana", password, content, True))[0] == 400
+    assert not Tag.objects.exists() and not Category.objects.exists()

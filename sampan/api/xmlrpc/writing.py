@@ -102,13 +102,13 @@ def _write(post: Post, *, user: Any, changes: Changes, previous: str | None) -> 
             setattr(post, name, getattr(changes, name))
     if changes.parent_id is not None:
         post.parent = _parent(post, changes.parent_id)
-    categories = _categories(changes, user=user)
-    tags = _tags(changes, user=user)
     try:
         post.clean_fields(exclude=["slug", "author", "parent", "featured_image", "body_html"])
     except ValidationError as err:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in err.message_dict.items())
         raise Fault(400, f"The post could not be saved: {details}") from None
+    categories = _categories(changes, user=user)
+    tags = _tags(changes, user=user)
     return services.save_post(post, by=user, previous_status=previous, categories=categories, tags=tags)
 
 
@@ -167,35 +167,35 @@ def _parent(post: Post, parent_id: int) -> Post | None:
 
 
 def _categories(changes: Changes, *, user: Any) -> list[Category] | None:
-    if changes.categories is None and changes.category_ids is None:
-        return None
-    chosen = list(Category.objects.filter(pk__in=changes.category_ids or []))
-    if len(chosen) != len(set(changes.category_ids or [])):
-        raise Fault(403, "Invalid term ID.")
-    for name in changes.categories or []:
-        chosen.append(_named(Category, name, user=user, perm="blog.add_category", noun="category"))
-    return chosen
+    return _terms(Category, changes.category_ids, changes.categories, user=user, perm="blog.add_category")
 
 
 def _tags(changes: Changes, *, user: Any) -> list[Tag] | None:
-    if changes.tags is None and changes.tag_ids is None:
+    return _terms(Tag, changes.tag_ids, changes.tags, user=user, perm="blog.add_tag")
+
+
+def _terms(model: Any, ids: list[int] | None, names: list[str] | None, *, user: Any, perm: str) -> Any:
+    if ids is None and names is None:
         return None
-    chosen = list(Tag.objects.filter(pk__in=changes.tag_ids or []))
-    if len(chosen) != len(set(changes.tag_ids or [])):
+    chosen = list(model.objects.filter(pk__in=ids or []))
+    if len(chosen) != len(set(ids or [])):
         raise Fault(403, "Invalid term ID.")
-    for name in changes.tags or []:
-        chosen.append(_named(Tag, name, user=user, perm="blog.add_tag", noun="tag"))
-    return chosen
+    missing = []
+    for name in dict.fromkeys(n.strip()[:200] for n in names or []):
+        found = model.objects.filter(Q(name__iexact=name) | Q(slug=slugify(name, allow_unicode=True))).first()
+        if found is None:
+            missing.append(name)
+        elif found not in chosen:
+            chosen.append(found)
+    # Refuse before making any, so a refused call leaves no new terms behind.
+    if missing and not user.has_perm(perm):
+        noun = model._meta.verbose_name
+        raise Fault(401, f"Sorry, you are not allowed to add the {noun} “{missing[0]}”.")
+    return chosen + [_make_term(model, name) for name in missing]
 
 
-def _named(model: Any, name: str, *, user: Any, perm: str, noun: str) -> Any:
-    name = name.strip()[:200]
-    found = model.objects.filter(Q(name__iexact=name) | Q(slug=slugify(name, allow_unicode=True))).first()
-    if found is not None:
-        return found
-    if not user.has_perm(perm):
-        raise Fault(401, f"Sorry, you are not allowed to add the {noun} “{name}”.")
-    base = slugify(name, allow_unicode=True)[:180] or noun
+def _make_term(model: Any, name: str) -> Any:
+    base = slugify(name, allow_unicode=True)[:180] or model._meta.model_name
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
