@@ -1,6 +1,7 @@
 """The endpoint itself: POST only, method list, multicall, unknown methods and bad arguments as faults."""
 
 import xmlrpc.client
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,10 @@ def test_responses_are_xml_with_an_xml_content_type(client):
     response = call(client, "system.listMethods")
     assert response["Content-Type"].startswith("text/xml")
     xmlrpc.client.loads(response.content)
+
+
+def test_every_method_is_in_the_api_docs(client):
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    names = result_of(call(client, "system.listMethods"))
+    missing = [name for name in names if f"`{name}`" not in docs]
+    assert not missing, f"docs/api.md's XML-RPC methods table lacks: {missing}"
