@@ -139,3 +139,12 @@ def test_unknown_and_out_of_range_ids(client):
     assert response.json()["errors"] == [
         {"field": "categories", "location": "body", "message": "No such category: 424242."}
     ]
+
+
+def test_old_dates_keep_a_whole_minute_offset(client):
+    # Auckland kept local mean time (+11:39:04) until 1868; RFC 3339 offsets have no seconds.
+    _, headers = writer("Editor")
+    body = client.post("/api/posts/", {"date": "1385-11-17T03:47:04Z"}, content_type="application/json",
+                       headers=headers).json()  # fmt: skip
+    assert body["date"].endswith("+11:39")
+    assert body["date_gmt"].startswith("1385-11-17T03:47:04")

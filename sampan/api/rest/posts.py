@@ -23,6 +23,8 @@ from .schemas import DbId, ErrorOut, Moment, PostCreate, PostOut, PostPatch, Sta
 READ_ERRORS: dict[int, Any] = {304: None, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 PostId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# The site refuses NUL anywhere in an address (an HTML 400, before the API runs): say so in the schema.
+NO_NUL = r"^[^\x00]*$"
 
 
 def _filtered(posts: Any, user: Any, *, status: str | None, search: str | None, after: datetime | None,
@@ -55,7 +57,7 @@ def make_router(kind: str) -> Router:
         page: Annotated[int, Field(ge=1, le=1_000_000)] = 1,
         per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] = 10,
         status: Status | None = None,
-        search: Annotated[Text, Field(max_length=200)] | None = None,
+        search: Annotated[Text, Field(max_length=200, pattern=NO_NUL)] | None = None,
         after: Moment | None = None,
         before: Moment | None = None,
         category: DbId | None = None,

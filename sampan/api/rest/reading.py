@@ -1,6 +1,7 @@
 """Posts and pages as the API shows them: who may see which, and each one's JSON."""
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as fixed_offset
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,16 @@ def readable_posts(user: Any, *, kind: str) -> QuerySet[Post]:
     return posts.filter(visible)
 
 
+def local(moment: datetime) -> datetime:
+    """In the site's time zone; old dates whose offset has seconds (local mean time, before ~1900) get the
+    nearest whole minute, since RFC 3339 (and so JSON Schema's date-time) has no seconds in an offset."""
+    shown = timezone.localtime(moment)
+    offset = shown.utcoffset() or timedelta(0)
+    if offset.total_seconds() % 60:
+        shown = moment.astimezone(fixed_offset(timedelta(minutes=round(offset.total_seconds() / 60))))
+    return shown
+
+
 def _featured_image(post: Post) -> dict[str, Any] | None:
     if not post.featured_image:
         return None
@@ -61,9 +72,9 @@ def post_json(post: Post, user: Any) -> dict[str, Any]:
         "title": post.title,
         "slug": post.slug,
         "status": post.status,
-        "date": timezone.localtime(post.published_at),
+        "date": local(post.published_at),
         "date_gmt": post.published_at.astimezone(UTC),
-        "modified": timezone.localtime(post.updated_at),
+        "modified": local(post.updated_at),
         "link": absolute(post.get_absolute_url()),
         "author": {
             "id": author.pk,
