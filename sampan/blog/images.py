@@ -98,6 +98,19 @@ def make_featured_image_variants(post: Post) -> dict[str, Any]:
     return variants
 
 
+def without_metadata(data: bytes) -> bytes:
+    """An uploaded image's bytes again, upright and without EXIF (camera, GPS position), XMP or text chunks.
+
+    Call `check_upload` first. Animated images are returned as they came (re-encoding keeps one frame).
+    """
+    with _opened(BytesIO(data)) as original:
+        if getattr(original, "is_animated", False):
+            return data
+        fmt = original.format or "PNG"
+        image = ImageOps.exif_transpose(original) or original
+        return _encode(image, fmt)
+
+
 def _encode(image: Image.Image, fmt: str) -> bytes:
     """The pixels only: no EXIF (camera, GPS position), XMP or text chunks; the colour profile stays."""
     if fmt == "JPEG" and image.mode not in ("L", "RGB"):

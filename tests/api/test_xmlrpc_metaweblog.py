@@ -275,7 +275,19 @@ def test_new_media_object_stores_a_real_image_under_uploads(client):
     assert found["url"].startswith(f"{settings.SITE_URL}/media/uploads/{month}/")
     assert found["file"].endswith(".png") and "/" not in found["file"] and ".." not in found["url"]
     stored = Path(settings.MEDIA_ROOT) / found["id"]
-    assert stored.read_bytes() == _png()
+    with Image.open(stored) as image:
+        assert (image.format, image.size) == ("PNG", (8, 6))
+
+
+def test_uploaded_photos_lose_their_camera_and_gps_metadata(client):
+    from tests.blog.test_images import photo_bytes
+
+    _, password = writer("ana")
+    data = {"name": "beach.jpg", "type": "image/jpeg", "bits": xmlrpc.client.Binary(photo_bytes(40, 30))}
+    found = result_of(call(client, "metaWeblog.newMediaObject", "1", "ana", password, data))
+    with Image.open(Path(settings.MEDIA_ROOT) / found["id"]) as image:
+        assert image.format == "JPEG"
+        assert not image.getexif()
 
 
 def test_new_media_object_refuses_what_is_not_an_image(client):

@@ -31,7 +31,8 @@ def save_upload(*, user: Any, data: dict[str, Any]) -> dict[str, Any]:
     stem = _stem(name)
     # The extension follows what the file is, not what it is called: a browser trusts the extension.
     folder = timezone.now().strftime("uploads/%Y/%m/")
-    saved = default_storage.save(f"{folder}{stem}.{images.ACCEPTED_FORMATS[fmt]}", ContentFile(bits))
+    clean = images.without_metadata(bits)  # a phone photo must not publish where it was taken
+    saved = default_storage.save(f"{folder}{stem}.{images.ACCEPTED_FORMATS[fmt]}", ContentFile(clean))
     return {
         "id": saved,
         "file": PurePosixPath(saved).name,
