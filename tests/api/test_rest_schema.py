@@ -1,6 +1,6 @@
 """REST API against its own OpenAPI schema: schemathesis generates requests for every operation, in process.
 
-Signed in as an editor (so writes run too; anonymous reading has its own tests), on pytest-django's database.
+Signed in as an editor (so writes run too), then as an anonymous reader, on pytest-django's database.
 """
 
 import json
@@ -55,3 +55,9 @@ def editor_headers(db):
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_keeps_to_the_schema(case, wsgi_app, editor_headers):
     case.call_and_validate(app=wsgi_app, headers=editor_headers, checks=CHECKS)
+
+
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_operation_keeps_to_the_schema_for_anonymous_readers(case, wsgi_app, editor_headers):
+    case.call_and_validate(app=wsgi_app, checks=CHECKS)
