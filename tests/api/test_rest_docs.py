@@ -52,3 +52,13 @@ def test_docs_page_lists_the_operations_and_loads_only_from_this_site(migrated_r
     foreign = [url for url in asked if not url.startswith(live_server.url) and not url.startswith("data:")]
     assert not foreign, f"the docs page asked other origins: {foreign}"
     assert any(url.endswith("/api/openapi.json") for url in asked)
+
+
+@pytest.mark.django_db
+def test_the_api_root_says_where_everything_is(client):
+    response = client.get("/api/")
+    assert response.status_code == 200 and "private" in response.headers["Cache-Control"]
+    body = response.json()
+    assert body["schema"] == "http://127.0.0.1:8000/api/openapi.json"
+    assert body["resources"]["posts"] == "http://127.0.0.1:8000/api/posts/"
+    assert client.get(body["resources"]["site"].removeprefix("http://127.0.0.1:8000")).status_code == 200

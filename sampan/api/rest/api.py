@@ -9,7 +9,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import URLPattern, path
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
@@ -41,6 +42,16 @@ def _kept_out_of_the_page_cache(view: Callable[..., HttpResponse]) -> Callable[.
     return wrapped
 
 
+def _index(request: HttpRequest) -> JsonResponse:
+    """/api/ itself: where the schema, the docs and each resource are, for a client finding its way."""
+    root = settings.SITE_URL + "/api/"
+    resources = ["posts", "pages", "categories", "tags", "site"]
+    return JsonResponse({
+        "name": api.title, "version": api.version, "schema": root + "openapi.json", "docs": root + "docs",
+        "resources": {name: f"{root}{name}/" for name in resources},
+    })  # fmt: skip
+
+
 class SampanAPI(NinjaAPI):
     def _get_urls(self) -> list[Any]:
         urls = [
@@ -49,6 +60,8 @@ class SampanAPI(NinjaAPI):
         ]
         for pattern in urls:
             if isinstance(pattern, URLPattern):
+                if pattern.name == "api-root":
+                    pattern.callback = require_safe(_index)
                 pattern.callback = _kept_out_of_the_page_cache(pattern.callback)
         return urls
 
