@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
@@ -11,6 +11,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_STRING = 4096
 MAX_PATH = 2048
+API_PREFIX = "/api/"
 
 
 class BadRequestGuard:
@@ -19,6 +20,8 @@ class BadRequestGuard:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         problem = self.problem_with(request)
+        if problem and request.path.startswith(API_PREFIX):
+            return JsonResponse({"message": problem}, status=400)  # API clients read JSON, not our 400 page
         if problem:
             body: str
             try:

@@ -44,3 +44,22 @@ def test_child_page_lives_under_its_parent(client):
 def test_draft_is_not_shown_to_readers(client):
     make_post("Secret plans", status="draft", published_at=local(2024, 3, 2))
     assert client.get("/2024/03/02/secret-plans/").status_code == 404
+
+
+def test_a_draft_shows_to_its_author_and_editors_but_not_to_other_authors(client):
+    from tests.factories import make_user
+
+    ana = make_user("ana", role="Author")
+    post = make_post("Half-written", author=ana, status="draft", published_at=local(2024, 3, 2))
+    client.force_login(make_user("bob", role="Author"))
+    assert client.get(post.get_absolute_url()).status_code == 404
+    client.force_login(ana)
+    assert client.get(post.get_absolute_url()).status_code == 200
+    client.force_login(make_user("eve", role="Editor"))
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_api_addresses_refused_before_the_api_runs_get_json(client):
+    response = client.get("/api/posts/?search=" + "x" * 5000)
+    assert response.status_code == 400
+    assert response.json() == {"message": "The address is too long."}

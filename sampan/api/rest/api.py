@@ -65,17 +65,6 @@ class SampanAPI(NinjaAPI):
                 pattern.callback = _kept_out_of_the_page_cache(pattern.callback)
         return urls
 
-    def get_openapi_schema(self, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(**kwargs)
-        for operations in schema["paths"].values():
-            for operation in operations.values():
-                refused = operation.get("responses", {}).get(400)
-                if refused is not None:
-                    # The site's BadRequestGuard refuses some addresses (a NUL, broken text, too long) before
-                    # the API runs, with its HTML error page: the schema must say so.
-                    refused["content"]["text/html"] = {"schema": {"type": "string"}}
-        return schema
-
     def create_response(self, request: HttpRequest, data: Any, *, status: int | None = None,
                         temporal_response: HttpResponse | None = None) -> HttpResponse:  # fmt: skip
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
