@@ -32,6 +32,7 @@ fi
 missing=()
 installed chromium || missing+=(chromium)
 installed postgresql || missing+=(postgresql)
+installed redis-server || missing+=(redis-server)  # the page cache's Redis test starts its own
 if [ ! -x "$VENV/bin/python" ] && ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
   missing+=(python3-venv)
 fi
