@@ -32,7 +32,7 @@ Run `sampan COMMAND --help` for a command's options.
 """
 
 OWN_COMMANDS = ("serve", "worker", "demo", "createadmin", "app-password")
-BLOCKING_THREADS = 8
+BLOCKING_THREADS = 4
 
 
 def main(argv: Sequence[str] | None = None) -> int:
