@@ -59,12 +59,14 @@ def get_recent_posts(
 
 
 @method("metaWeblog.getCategories")
+@method("wp.getCategories")  # the same call under WordPress's name
 def get_categories(request: HttpRequest, blog_id: Any, username: Any, password: Any) -> list[dict[str, Any]]:
     access.sign_in(request, username, password)
     return [category_struct(c) for c in Category.objects.select_related("parent")]
 
 
 @method("metaWeblog.newMediaObject")
+@method("wp.uploadFile")  # the same call under WordPress's name
 def new_media_object(
     request: HttpRequest, blog_id: Any, username: Any, password: Any, data: Any
 ) -> dict[str, Any]:

@@ -7,9 +7,8 @@ from django.http import HttpRequest
 
 from sampan.blog.models import Category
 
-from . import access, media, params, writing
+from . import access, params, writing
 from .dispatch import method
-from .metaweblog import category_struct
 
 
 @method("mt.getCategoryList")
@@ -50,17 +49,3 @@ def set_post_categories(
 @method("mt.supportedTextFilters")
 def supported_text_filters(request: HttpRequest) -> list[dict[str, str]]:
     return []  # apps send HTML; Sampan sanitizes it and needs no filter
-
-
-@method("wp.getCategories")
-def get_categories(request: HttpRequest, blog_id: Any, username: Any, password: Any) -> list[dict[str, Any]]:
-    access.sign_in(request, username, password)
-    return [category_struct(c) for c in Category.objects.select_related("parent")]
-
-
-@method("wp.uploadFile")
-def upload_file(
-    request: HttpRequest, blog_id: Any, username: Any, password: Any, data: Any
-) -> dict[str, Any]:
-    user = access.sign_in(request, username, password)
-    return media.save_upload(user=user, data=params.struct(data, "data"))
