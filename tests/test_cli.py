@@ -1,7 +1,6 @@
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -13,6 +12,7 @@ from django.contrib.auth import get_user_model
 from sampan.blog.models import Post
 from sampan.cli import main
 from tests.factories import make_post, make_user
+from tests.servers import free_port, sampan_env, start_serve
 
 pytestmark = pytest.mark.django_db
 
@@ -52,30 +52,11 @@ def test_demo_posts_go_to_the_first_administrator_and_change_no_user():
     assert set(Post.objects.values_list("author", flat=True)) == {admin.pk}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.server
 def test_serve_starts_from_nothing_answers_and_stops_cleanly_on_sigterm(tmp_path: Path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SAMPAN_DATA_DIR": str(tmp_path / "data"),
-        "DJANGO_SETTINGS_MODULE": "sampan.settings",
-    }
-    env.pop("DATABASE_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sampan.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    port = free_port()
+    server = start_serve(sampan_env(tmp_path / "data"), port)
     try:
-        assert server.stdout is not None
-        for line in server.stdout:  # waits for the server's own "serving" line, no sleeping
-            if "serving" in line:
-                break
         body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read().decode()
         assert "Nothing here yet" in body  # migrated, never seeded
         # Static files were collected: the admin's pages (which name every stylesheet and script) render.

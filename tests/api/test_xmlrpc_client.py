@@ -1,11 +1,8 @@
 """A real blogging client against a real server: Python's xmlrpc.client talks to `sampan serve` over HTTP, and
 what it wrote is checked where readers see it (the post page, the uploaded image, the feed)."""
 
-import os
-import socket
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 import xmlrpc.client
@@ -17,6 +14,8 @@ import feedparser
 import pytest
 from PIL import Image
 
+from tests.servers import free_port, sampan_env, start_serve
+
 MAKE_AUTHOR = """
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -27,12 +26,6 @@ ana.groups.add(Group.objects.get(name="Author"))
 Category.objects.create(name="Rivers", slug="rivers")
 print(create_app_password(user=ana, label="xmlrpc test").password)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _status(url: str) -> int:
@@ -50,25 +43,10 @@ def _png() -> bytes:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SAMPAN_DATA_DIR": str(tmp_path / "data"),
-        "SAMPAN_SITE_URL": f"http://127.0.0.1:{port}",
-        "DJANGO_SETTINGS_MODULE": "sampan.settings",
-    }
-    env.pop("DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sampan.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    port = free_port()
+    env = sampan_env(tmp_path / "data", SAMPAN_SITE_URL=f"http://127.0.0.1:{port}")
+    process = start_serve(env, port)
     try:
-        assert process.stdout is not None
-        for line in process.stdout:  # the server's own "serving" line: migrated and answering
-            if "serving" in line:
-                break
-        # Keep reading what it logs, so a full pipe never stalls the server.
-        threading.Thread(target=process.stdout.read, daemon=True).start()
         made = subprocess.run(
             [sys.executable, "-m", "sampan.cli", "shell", "-v", "0", "-c", MAKE_AUTHOR],
             env=env, capture_output=True, text=True, timeout=120,
