@@ -38,7 +38,8 @@ def for_generation(name: str, build: Callable[[], T]) -> T:
 
 
 def _remember(generation: str, name: str, value: Any) -> None:
-    if len(_local) >= LOCAL_LIMIT or any(gen != generation for gen, _ in list(_local)[:1]):
+    first = next(iter(_local), None)
+    if len(_local) >= LOCAL_LIMIT or (first is not None and first[0] != generation):
         _local.clear()  # a new generation began (or too much is kept): start over
     _local[(generation, name)] = value
 
