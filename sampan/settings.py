@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sampan.core",
     "sampan.blog",
+    "sampan.comments",
     "sampan.api",
 ]
 
