@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from sampan.blog import services
 from sampan.blog.models import Category, Post, Tag
+from sampan.comments import services as comments
+from sampan.comments.models import Comment
 
 CATEGORIES = [("Travel", None), ("Rivers", "Travel"), ("Cooking", None), ("Notes", None)]
 TAGS = ["boats", "monsoon", "recipes", "photography", "markets", "slow travel"]
@@ -46,6 +48,21 @@ POSTS = [
      "The boat is repaired, the larder full. Tomorrow we go upstream."),
 ]  # fmt: skip
 
+# (post title, key, reply to key, name, website, days after the post, text); a key starting "ping" is a pingback.
+THOUGHTS = [
+    ("Down the Mekong in a sampan", "mai", None, "Mai", "", 1,
+     "We did the same trip last year. Did you stop at the brick kilns near Vinh Long?"),
+    ("Down the Mekong in a sampan", "reply", "mai", "The houseboat", "", 1,
+     "We did! The kilns at dusk were the most beautiful thing of the whole journey."),
+    ("Down the Mekong in a sampan", "mai2", "reply", "Mai", "", 2, "Then you know. Safe travels!"),
+    ("Down the Mekong in a sampan", "tom", None, "Tom Reyes", "https://tom.example/", 3,
+     "Lovely writing. *The river does not hurry* is going on my fridge."),
+    ("Down the Mekong in a sampan", "ping", None, "River Notes » Ten slow journeys", "https://rivernotes.example/ten-slow-journeys/", 5,
+     "[…] a wonderful account of going down the Mekong in a sampan, rowed from the stern […]"),
+    ("A simple fish curry", "jo", None, "Jo", "", 1,
+     "Made this tonight with snapper. Added a little tamarind. Perfect."),
+]  # fmt: skip
+
 PAGES = [
     ("About", None, "I write about rivers, boats and food. This blog runs on **Sampan**, self-hosted."),
     ("Contact", None, "Write to me at the address on my card, or leave a comment under any post."),
@@ -64,8 +81,9 @@ def seed_demo() -> str:
             for name in TAGS
         }
         now = timezone.now()
+        seeded: dict[str, Post] = {}
         for title, category, tag_names, days_ago, sticky, body in POSTS:
-            post = Post(kind=Post.Kind.POST, title=title, author=author, body=body, sticky=sticky,
+            seeded[title] = post = Post(kind=Post.Kind.POST, title=title, author=author, body=body, sticky=sticky,
                         status=Post.Status.PUBLISHED, published_at=_at(now, days_ago))  # fmt: skip
             services.save_post(
                 post, by=author, categories=[categories[category]], tags=[tags[t] for t in tag_names]
@@ -85,9 +103,33 @@ def seed_demo() -> str:
             page = Post(kind=Post.Kind.PAGE, title=title, author=author, body=body, parent=pages.get(parent or ""),
                         status=Post.Status.PUBLISHED, menu_order=position, published_at=_at(now, 160))  # fmt: skip
             pages[title] = services.save_post(page, by=author)
+        _thoughts(seeded, author)
     return (
-        f"Demo blog seeded: {len(POSTS)} posts over several months, {len(PAGES)} pages, one scheduled post."
+        f"Demo blog seeded: {len(POSTS)} posts over several months, {len(PAGES)} pages, one scheduled post, "
+        f"{len(THOUGHTS)} comments and pingbacks."
     )
+
+
+def _thoughts(posts: dict[str, Post], author) -> None:  # type: ignore[no-untyped-def]
+    made: dict[str, Comment] = {}
+    for title, key, reply_to, name, website, days_after, text in THOUGHTS:
+        post = posts[title]
+        pingback = key.startswith("ping")
+        by_author = name == "The houseboat"
+        if by_author:
+            name = author.get_full_name() or author.get_username()
+        made[key] = comments.import_comment(
+            post=post,
+            body=text,
+            status=Comment.Status.APPROVED,
+            created_at=post.published_at + timedelta(days=days_after, hours=len(made)),
+            kind=Comment.Kind.PINGBACK if pingback else Comment.Kind.COMMENT,
+            parent=made.get(reply_to or ""),
+            author_name=name,
+            author_url="" if pingback else website,
+            source_url=website if pingback else "",
+            user=author if by_author else None,
+        )
 
 
 def _at(now: datetime, days_ago: int) -> datetime:

@@ -36,6 +36,15 @@ def test_demo_seeds_an_empty_site_with_posts_over_several_months(capsys):
     assert "seeded" in capsys.readouterr().out
 
 
+def test_demo_has_threaded_comments_and_a_pingback():
+    from sampan.comments.models import Comment
+
+    main(["demo"])
+    approved = Comment.objects.filter(status=Comment.Status.APPROVED)
+    assert approved.filter(parent__parent__isnull=False).exists()  # a reply to a reply
+    assert approved.filter(kind=Comment.Kind.PINGBACK).exclude(source_url="").exists()
+
+
 def test_demo_leaves_a_site_with_content_alone_and_exits_zero(capsys):
     make_post("Mine")
     assert main(["demo"]) == 0
