@@ -301,7 +301,13 @@ def set_status_of_many(comments: Iterable[Comment], status: str, *, by: Any = No
 
 
 def edit_comment(
-    comment: Comment, *, body: str, author_name: str | None = None, author_url: str | None = None
+    comment: Comment,
+    *,
+    body: str,
+    author_name: str | None = None,
+    author_url: str | None = None,
+    author_email: str | None = None,
+    created_at: datetime | None = None,
 ) -> Comment:
     body = body.strip()
     if not body:
@@ -317,9 +323,47 @@ def edit_comment(
         comment.author_name = author_name.strip()
     if author_url is not None:
         comment.author_url = author_url.strip()
+    if author_email is not None:
+        comment.author_email = author_email.strip()
+    if created_at is not None:
+        comment.created_at = created_at
     comment.save()
     if comment.status == Status.APPROVED:
         pagecache.invalidate()
+    return comment
+
+
+COMMENTER_EDIT_WINDOW = timedelta(minutes=15)
+
+
+def commenter_may_edit(comment: Comment, *, now: datetime | None = None) -> bool:
+    """A commenter may fix their own comment for 15 minutes after posting it (not once it is spam or trash)."""
+    if comment.kind != Comment.Kind.COMMENT or comment.status not in (Status.PENDING, Status.APPROVED):
+        return False
+    return (now or timezone.now()) - comment.created_at <= COMMENTER_EDIT_WINDOW
+
+
+def edit_own_comment(comment: Comment, *, body: str, now: datetime | None = None) -> Comment:
+    """The commenter's own edit: within the window, and judged again, so an approved comment cannot be
+    turned into spam afterwards (a text that would now be held goes back to the queue)."""
+    if not commenter_may_edit(comment, now=now):
+        raise CommentRejected("The 15 minutes for editing this comment have passed.", field="body")
+    edit_comment(comment, body=body)
+    candidate = Candidate(
+        post=comment.post,
+        body=comment.body,
+        author_name=comment.author_name,
+        author_email=comment.author_email,
+        author_url=comment.author_url,
+        user=comment.user,
+    )
+    verdict = moderator().assess(candidate, DiscussionSettings.load())
+    comment.spam_score, comment.moderation_reasons = verdict.score, verdict.reasons
+    if comment.status == Status.APPROVED and verdict.status != Status.APPROVED:
+        comment.status = Status.PENDING
+        comment.moderation_reasons = [*verdict.reasons, "Edited by the commenter after approval."]
+        pagecache.invalidate()
+    comment.save(update_fields=["status", "spam_score", "moderation_reasons", "updated_at"])
     return comment
 
 

@@ -1,23 +1,19 @@
-"""wp.* methods about the blog rather than one post: its blogs list, options, statuses, and comments."""
+"""wp.* methods about the blog rather than one post: its blogs list, options and statuses."""
 
 from importlib import metadata
 from typing import Any
-from xmlrpc.client import Fault
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from sampan.blog import discussion
 from sampan.blog.models import Post
 from sampan.core.fragments import site_settings
 
 from . import access, params
 from .dispatch import method
-from .shapes import absolute, users_blogs, utc
-
-MAX_COMMENTS = 100
+from .shapes import absolute, users_blogs
 
 
 @method("wp.getUsersBlogs")
@@ -72,48 +68,3 @@ def _version() -> str:
         return metadata.version("sampan")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-# Comments: Sampan's blog app does not own comments; `sampan.blog.discussion` is the one way to them. Until a
-# comments app registers there, these list nothing and no comment can be opened or changed.
-@method("wp.getComments")
-def get_comments(
-    request: HttpRequest, blog_id: Any, username: Any, password: Any, filters: Any = None
-) -> list[dict[str, Any]]:
-    user = access.sign_in(request, username, password)
-    wanted = params.struct(filters or {}, "filter")
-    post = None
-    if wanted.get("post_id"):
-        post = access.find_post(wanted["post_id"])
-        access.check_may_edit(user, post)
-    number = min(max(params.integer(wanted.get("number", 10), "number"), 0), MAX_COMMENTS)
-    return [_comment(thought) for thought in discussion.latest(limit=number, post=post)]
-
-
-def _comment(thought: discussion.Thought) -> dict[str, Any]:
-    return {
-        "comment_id": thought.guid,
-        "parent": "0",
-        "date_created_gmt": utc(thought.published_at),
-        "status": "approve",
-        "content": thought.content_html,
-        "link": thought.url,
-        "post_id": str(thought.post.pk),
-        "post_title": thought.post.title,
-        "author": thought.author_name,
-        "type": "" if thought.kind == "comment" else thought.kind,
-    }
-
-
-@method("wp.getComment")
-def get_comment(request: HttpRequest, blog_id: Any, username: Any, password: Any, comment_id: Any) -> None:
-    access.sign_in(request, username, password)
-    raise Fault(404, "Invalid comment ID.")
-
-
-@method("wp.editComment")
-def edit_comment(
-    request: HttpRequest, blog_id: Any, username: Any, password: Any, comment_id: Any, comment: Any
-) -> None:
-    access.sign_in(request, username, password)
-    raise Fault(404, "Invalid comment ID.")
