@@ -183,6 +183,9 @@ def worker(argv: Sequence[str]) -> int:
     options = parser.parse_args(argv)
     call_command("migrate", interactive=False, verbosity=0)
     publish_due_posts.enqueue()  # catch up on anything scheduled while no worker ran
+    from sampan.comments.tasks import schedule_tidying
+
+    schedule_tidying()  # the daily comment housekeeping: one run now, and each run queues the next
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", interval=options.interval, verbosity=1)
     return 0

@@ -20,5 +20,6 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.+)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
     path("api/", include("sampan.api.rest.urls")),
     path("xmlrpc.php", include("sampan.api.xmlrpc.urls")),
+    path("", include("sampan.comments.selfservice_urls")),
     path("", include("sampan.blog.urls")),
 ]

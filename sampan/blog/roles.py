@@ -18,10 +18,13 @@ APP_PASSWORDS = [
     "api.delete_applicationpassword",
 ]
 
+# Authors moderate the comments on their own posts (the admin shows them only those); editors, everyone's.
+COMMENTS = ["comments.view_comment", "comments.change_comment", "comments.delete_comment"]
+
 ROLE_PERMISSIONS = {
-    AUTHOR: ["blog.add_post", "blog.change_post", "blog.delete_post", "blog.view_post", "blog.view_category",
+    AUTHOR: [*COMMENTS, "blog.add_post", "blog.change_post", "blog.delete_post", "blog.view_post", "blog.view_category",
              "blog.view_tag", "blog.add_tag", "blog.view_revision", *APP_PASSWORDS],
-    EDITOR: ["blog.add_post", "blog.change_post", "blog.delete_post", "blog.view_post", "blog.add_category",
+    EDITOR: [*COMMENTS, "comments.moderate_comments", "blog.add_post", "blog.change_post", "blog.delete_post", "blog.view_post", "blog.add_category",
              "blog.change_category", "blog.delete_category", "blog.view_category", "blog.add_tag", "blog.change_tag",
              "blog.delete_tag", "blog.view_tag", "blog.view_revision", "blog.edit_others_posts", *APP_PASSWORDS],
 }  # fmt: skip

@@ -12,3 +12,8 @@ class CommentsConfig(AppConfig):
         from .discussion import CommentsDiscussion
 
         discussion.register(CommentsDiscussion())
+
+        from . import notifications, services
+
+        if notifications.comment_submitted not in services.comment_submitted_hooks:
+            services.comment_submitted_hooks.append(notifications.comment_submitted)
