@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from sampan.api.rest.api import api
+from tests.api.comment_helpers import make_comment
 from tests.api.test_rest_support import writer
 from tests.factories import make_category, make_post, make_tag
 
@@ -44,7 +45,9 @@ def wsgi_app(db):
 @pytest.fixture
 def editor_headers(db):
     news = make_category("News")
-    make_post("Seen", categories=[news], tags=[make_tag("Boats")])
+    seen = make_post("Seen", categories=[news], tags=[make_tag("Boats")])
+    make_comment(seen, "Approved", status="approved")
+    make_comment(seen, "Held", status="pending")
     make_post("Page", kind="page")
     make_post("Secret", password="pw", status="draft")
     _, headers = writer("Editor", "fuzzing-editor")

@@ -1,7 +1,8 @@
 """The REST API's one `NinjaAPI`: routers, error bodies, ETags, and keeping every answer out of the page cache.
 
-Each resource is a router module mounted here. Comments, mentions, followers, likes and stats join the same
-way once those apps exist: a `router` in a module of this package and one `add_router` line below.
+Each resource is a router module mounted here. Followers, likes and stats join the same way once those apps
+exist: a `router` in a module of this package and one `add_router` line below (received mentions are listed with
+the comments, as WordPress does).
 """
 
 import functools
@@ -21,6 +22,7 @@ from sampan.api import passwords
 from sampan.core import pagecache
 
 from .auth import REALM
+from .comments import comments_router
 from .docs import LocalSwagger, docs_asset
 from .posts import pages_router, posts_router
 from .site import site_router
@@ -45,7 +47,7 @@ def _kept_out_of_the_page_cache(view: Callable[..., HttpResponse]) -> Callable[.
 def _index(request: HttpRequest) -> JsonResponse:
     """/api/ itself: where the schema, the docs and each resource are, for a client finding its way."""
     root = settings.SITE_URL + "/api/"
-    resources = ["posts", "pages", "categories", "tags", "site"]
+    resources = ["posts", "pages", "categories", "tags", "comments", "site"]
     return JsonResponse({
         "name": api.title, "version": api.version, "schema": root + "openapi.json", "docs": root + "docs",
         "resources": {name: f"{root}{name}/" for name in resources},
@@ -84,7 +86,7 @@ class SampanAPI(NinjaAPI):
 api = SampanAPI(
     title="Sampan API",
     version=VERSION,
-    description="Posts, pages, categories, tags and the site. Reading published content needs no account; "
+    description="Posts, pages, categories, tags, comments and the site. Reading published content needs no account; "
     "writing needs HTTP Basic with a user name and an application password (`sampan app-password USER`). "
     "See docs/api.md.",
     docs=LocalSwagger(),
@@ -95,6 +97,7 @@ api.add_router("/posts/", posts_router)
 api.add_router("/pages/", pages_router)
 api.add_router("/categories/", categories_router)
 api.add_router("/tags/", tags_router)
+api.add_router("/comments/", comments_router)
 api.add_router("/site/", site_router)
 
 
