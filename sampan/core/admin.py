@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.functional import lazy
 
 from . import pagecache
-from .models import SiteSettings
+from .models import OutboundRequest, SiteSettings
 
 
 def _site_header() -> str:
@@ -40,4 +40,31 @@ class SiteSettingsAdmin(ReaderVisibleAdmin):
         return not SiteSettings.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(OutboundRequest)
+class OutboundRequestAdmin(admin.ModelAdmin):
+    """The ledger, read-only: every request this server made to others (or refused to make), and why."""
+
+    list_display = [
+        "created",
+        "purpose",
+        "method",
+        "url",
+        "outcome",
+        "status",
+        "bytes_received",
+        "duration_ms",
+    ]
+    list_filter = ["outcome", "purpose", "host"]
+    search_fields = ["url", "host", "error", "purpose"]
+    date_hierarchy = "created"
+    readonly_fields = [f.name for f in OutboundRequest._meta.fields]
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
