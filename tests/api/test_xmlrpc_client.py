@@ -1,6 +1,7 @@
 """A real blogging client against a real server: Python's xmlrpc.client talks to `sampan serve` over HTTP, and
 what it wrote is checked where readers see it (the post page, the uploaded image, the feed)."""
 
+import json
 import subprocess
 import sys
 import urllib.error
@@ -9,6 +10,7 @@ import xmlrpc.client
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -112,3 +114,47 @@ def test_a_blogging_client_publishes_edits_uploads_schedules_and_deletes(server)
     titles = [entry.title for entry in feed.entries]
     assert titles == ["Up the river"]
     assert {tag.term for tag in feed.entries[0].tags} >= {"Rivers"}
+
+
+MAKE_HELD_COMMENT = """
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from sampan.blog.models import Post
+from sampan.blog.services import save_post
+from sampan.comments.services import submit_comment
+post = Post(title="Harbour at dawn", body="Boats.", status="publish", published_at=timezone.now(),
+            author=get_user_model().objects.get(username="ana"))
+save_post(post)
+comment = submit_comment(post=post, body="What a lovely harbour at dawn.", author_name="Mia",
+                         author_email="mia@example.org")
+assert comment.status == "pending", comment.status
+print(post.pk, comment.pk)
+"""
+
+
+@pytest.mark.server
+def test_a_blogging_client_approves_a_held_comment_that_readers_then_see(server, tmp_path):
+    site, password = server
+    env = sampan_env(tmp_path / "data", SAMPAN_SITE_URL=site)  # the server's own data folder
+    made = subprocess.run(
+        [sys.executable, "-m", "sampan.cli", "shell", "-v", "0", "-c", MAKE_HELD_COMMENT],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    post_id, comment_id = made.stdout.split()
+    blog: Any = xmlrpc.client.ServerProxy(f"{site}/xmlrpc.php", allow_none=True, use_datetime=True)
+
+    (held,) = blog.wp.getComments("1", "ana", password, {"status": "hold", "post_id": post_id})
+    assert held["comment_id"] == comment_id and held["author"] == "Mia" and held["type"] == ""
+    assert blog.wp.getCommentCount("1", "ana", password, post_id)["awaiting_moderation"] == 1
+    link = json.loads(urllib.request.urlopen(f"{site}/api/posts/{post_id}/", timeout=30).read())["link"]
+    comment_feed = f"{link}feed/"
+    assert "lovely harbour" not in urllib.request.urlopen(comment_feed, timeout=30).read().decode()
+
+    assert blog.wp.editComment("1", "ana", password, comment_id, {"status": "approve"}) is True
+
+    assert blog.wp.getComment("1", "ana", password, comment_id)["status"] == "approve"
+    feed = feedparser.parse(urllib.request.urlopen(comment_feed, timeout=30).read())
+    assert len(feed.entries) == 1 and "What a lovely harbour at dawn." in feed.entries[0].description
+    public = json.loads(urllib.request.urlopen(f"{site}/api/comments/?post={post_id}", timeout=30).read())
+    assert [c["id"] for c in public] == [int(comment_id)] and public[0]["author_email"] is None
