@@ -22,6 +22,13 @@ commands:
   demo               Seed a demo blog (posts over several months, pages, categories, tags) into a site
                      that has no posts or pages yet.
   createadmin        Create an administrator account, asking for name, email and password.
+  import-wxr FILE [--dry-run] [--author-map FILE] [--skip-media] [--media-from DIR]
+                     Bring a WordPress export (posts, pages, comments, media, old links) into the site;
+                     safe to run again (it resumes, and never doubles anything).
+  export-wxr         Write the whole site as a WordPress export (WXR 1.2) to standard output.
+  import-followers FILE.csv [--confirmed]
+                     Import followers from a subscriber CSV (WordPress.com / Jetpack export); without
+                     --confirmed, each new address is mailed a confirmation link first.
   app-password USERNAME [--label L]
                      Make an application password for a writer's blogging app or script (XML-RPC and the
                      REST API); prints only the password, once.
@@ -31,7 +38,7 @@ commands:
 Run `sampan COMMAND --help` for a command's options.
 """
 
-OWN_COMMANDS = ("serve", "worker", "demo", "createadmin", "app-password")
+OWN_COMMANDS = ("serve", "worker", "demo", "createadmin", "app-password", "import-wxr", "export-wxr", "import-followers")
 BLOCKING_THREADS = 4
 
 
@@ -55,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return createadmin(rest)
     if command == "app-password":
         return app_password(rest)
+    if command == "import-followers":
+        from sampan.followers.command import import_followers_command
+
+        return import_followers_command(rest)
+    if command in ("import-wxr", "export-wxr"):
+        from sampan.porting import commands
+
+        return commands.import_command(rest) if command == "import-wxr" else commands.export_command(rest)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["sampan", *args])
@@ -186,8 +201,15 @@ def worker(argv: Sequence[str]) -> int:
     from sampan.comments.tasks import schedule_tidying
 
     schedule_tidying()  # the daily comment housekeeping: one run now, and each run queues the next
+    from sampan.followers.tasks import schedule_housekeeping
+
+    schedule_housekeeping()  # follower housekeeping (digests, expiry, resuming mail): now, then every 5 minutes
+    from sampan.stats import flusher
+
+    flusher.start()  # writes the servers' spooled page views every few seconds (docs/stats.md)
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", interval=options.interval, verbosity=1)
+    flusher.stop()  # and once more on the way out
     return 0
 
 

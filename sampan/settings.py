@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "sampan.core",
     "sampan.blog",
     "sampan.comments",
+    "sampan.followers",
+    "sampan.porting",
+    "sampan.likes",
+    "sampan.stats",
     "sampan.api",
 ]
 
@@ -79,9 +83,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sampan.stats.recorder.OwnVisitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sampan.core.pagecache.PageCacheMiddleware",
+    "sampan.porting.middleware.OldLinks",  # an imported blog's old addresses, before the blog's own
 ]
 
 ROOT_URLCONF = "sampan.urls"
@@ -140,6 +146,12 @@ def _cache() -> dict:
 
 CACHES = {"default": _cache()}
 PAGE_CACHE_SECONDS = int(_env("SAMPAN_PAGE_CACHE_SECONDS", "600"))
+
+# First-party stats (docs/stats.md): counted in the server, spooled to files, written by the worker in batches.
+STATS_ENABLED = _env("SAMPAN_STATS", "on").lower() not in {"0", "off", "false", "no"}
+STATS_FLUSH_SECONDS = float(_env("SAMPAN_STATS_FLUSH_SECONDS", "5"))
+STATS_RAW_DAYS = int(_env("SAMPAN_STATS_RAW_DAYS", "7"))
+STATS_SPOOL_DIR = DATA_DIR / "stats-spool"
 
 
 def _email() -> dict:

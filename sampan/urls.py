@@ -20,6 +20,9 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.+)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
     path("api/", include("sampan.api.rest.urls")),
     path("xmlrpc.php", include("sampan.api.xmlrpc.urls")),
+    path("likes/", include("sampan.likes.urls")),
     path("", include("sampan.comments.selfservice_urls")),
+    path("", include("sampan.comments.urls")),  # the form's endpoint and comment pages, before the blog's pages
+    path("follow/", include("sampan.followers.urls")),
     path("", include("sampan.blog.urls")),
 ]

@@ -395,6 +395,11 @@ def approved_for(post: Post) -> QuerySet[Comment]:
     return Comment.objects.filter(post=post, status=Status.APPROVED)
 
 
+def approved_likes(post: Post) -> QuerySet[Comment]:
+    """Likes received by Webmention (`u-like-of`), approved: the likes app counts them in the like line."""
+    return approved_for(post).filter(mention_type=Comment.MentionType.LIKE)
+
+
 def count_approved(post: Post) -> int:
     return approved_for(post).count()
 

@@ -1,0 +1,86 @@
+"""Who is asking: a reader, a robot, a prefetch, a feed reader; and where they came from.
+
+Robots are known by their user agent (a list of the words crawlers, monitors and HTTP libraries put there) or by
+what a browser always sends and they often do not (a user agent, `Accept`, `Accept-Language`). Prefetches and
+prerenders (`Sec-Purpose`/`Purpose: prefetch`, `X-Moz: prefetch`) are not views: the reader may never look.
+"""
+
+import re
+from typing import Any
+
+BOT_AGENT = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|fetch|scrape|monitor|checker|preview|headless|phantomjs|"
+    r"lighthouse|pingdom|uptime|curl|wget|httpie|python-|python/|aiohttp|httpx|okhttp|go-http|java/|"
+    r"libwww|perl|ruby|node-fetch|axios|guzzle|facebookexternalhit|embedly|whatsapp|mastodon|pleroma|"
+    r"feed|rss|atom|wrk\b|apachebench|siege|k6/",
+    re.IGNORECASE,
+)
+# "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 123 subscribers; )", "Inoreader/1.0 (… 45 subscribers; …)"
+FEED_SUBSCRIBERS = re.compile(r"(\d[\d,]*)\s+(?:subscribers|readers|users)", re.IGNORECASE)
+FEED_SOURCE = re.compile(r"^([A-Za-z][\w .-]{0,58}?)(?:/[\d.]+| \(|$)")
+
+SEARCH_ENGINES = {
+    "google": "Google",
+    "bing": "Bing",
+    "duckduckgo": "DuckDuckGo",
+    "yahoo": "Yahoo",
+    "yandex": "Yandex",
+    "baidu": "Baidu",
+    "ecosia": "Ecosia",
+    "qwant": "Qwant",
+    "startpage": "Startpage",
+    "kagi": "Kagi",
+    "search.brave": "Brave Search",
+    "naver": "Naver",
+    "seznam": "Seznam",
+}
+
+
+def is_robot(environ: dict[str, Any], agent: str) -> bool:
+    return (
+        not agent
+        or "HTTP_ACCEPT" not in environ
+        or "HTTP_ACCEPT_LANGUAGE" not in environ
+        or BOT_AGENT.search(agent) is not None
+    )
+
+
+def is_prefetch(environ: dict[str, Any]) -> bool:
+    purpose = (
+        environ.get("HTTP_SEC_PURPOSE", "") + environ.get("HTTP_PURPOSE", "") + environ.get("HTTP_X_MOZ", "")
+    )
+    return "prefetch" in purpose.lower() or "prerender" in purpose.lower()
+
+
+def asks_not_to_be_tracked(environ: dict[str, Any]) -> bool:
+    return environ.get("HTTP_SEC_GPC", "").strip() == "1" or environ.get("HTTP_DNT", "").strip() == "1"
+
+
+def referrer_domain(referer: str, own_host: str) -> str:
+    """The referring site's host name, without `www.`; empty for our own pages and anything unreadable."""
+    if "://" not in referer:
+        return ""
+    host = referer.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower().strip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    if not host or host == own_host or not re.fullmatch(r"[a-z0-9.-]{1,253}", host):
+        return ""
+    return host
+
+
+def search_engine(domain: str) -> str:
+    for word, name in SEARCH_ENGINES.items():
+        if word in domain.split(".") or domain.startswith(word + ".") or f".{word}." in f".{domain}.":
+            return name
+    return ""
+
+
+def feed_reader(agent: str) -> tuple[str, int | None]:
+    """(service, subscribers) when a feed reader says how many it fetches for; ("", None) otherwise."""
+    found = FEED_SUBSCRIBERS.search(agent)
+    if not found:
+        return "", None
+    name = FEED_SOURCE.match(agent)
+    source = (name.group(1).strip() if name else "a feed reader")[:60]
+    return source, min(int(found.group(1).replace(",", "")), 10_000_000)

@@ -1,0 +1,145 @@
+"""The owner's dashboard: views and visitors per day, week or month, top posts, referrers, search engines, feed
+subscribers, and other apps' series over time (likes; followers when that app registers it).
+
+Visitors of a week or month are the sum of each day's unique visitors: the hashes change every day on purpose,
+so the same reader on two days cannot be recognised.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Sum
+
+from .models import DailyFeed, DailyPage, DailyReferrer, DailyViews
+from .totals import total_hits
+
+PERIODS = {"day": 30, "week": 12, "month": 12}
+Series = Callable[..., dict[date, int]]  # called as series(start=…, end=…): {day: count}
+_series: dict[str, Series] = {}
+
+
+def register_series(label: str, series: Series | str) -> None:
+    """Another app's numbers per day, shown as a chart ("Likes", "Followers"). A string names a built-in one."""
+    if series == "likes":
+        from sampan.likes.services import likes_per_day
+
+        series = likes_per_day
+    assert callable(series)
+    _series[label] = series
+
+
+@dataclass
+class Bucket:
+    label: str
+    start: date
+    end: date
+    views: int = 0
+    visitors: int = 0
+    subscribers: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Dashboard:
+    period: str
+    buckets: list[Bucket]
+    total_hits: int
+    top_posts: list[dict]
+    referrers: list[dict]
+    search_engines: list[dict]
+    feed_sources: list[dict]
+    series_labels: list[str]
+
+
+def buckets_for(period: str, today: date) -> list[Bucket]:
+    if period == "day":
+        days = [today - timedelta(days=n) for n in range(PERIODS["day"] - 1, -1, -1)]
+        return [Bucket(d.strftime("%b %-d"), d, d) for d in days]
+    if period == "week":
+        monday = today - timedelta(days=today.weekday())
+        starts = [monday - timedelta(weeks=n) for n in range(PERIODS["week"] - 1, -1, -1)]
+        return [Bucket("Week of " + s.strftime("%b %-d"), s, s + timedelta(days=6)) for s in starts]
+    first = today.replace(day=1)
+    starts = [first]
+    while len(starts) < PERIODS["month"]:
+        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
+    ends = [*(s - timedelta(days=1) for s in starts[1:]), _month_end(first)]
+    return [Bucket(s.strftime("%b %Y"), s, e) for s, e in zip(starts, ends, strict=True)]
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def build(*, period: str, today: date) -> Dashboard:
+    if period not in PERIODS:
+        raise ValueError(f"Unknown period {period!r}: use day, week or month.")
+    buckets = buckets_for(period, today)
+    start, end = buckets[0].start, buckets[-1].end
+    daily = {row.day: row for row in DailyViews.objects.filter(day__gte=start, day__lte=end)}
+    series = {label: fetch(start=start, end=end) for label, fetch in _series.items()}
+    for bucket in buckets:
+        days = [d for d in daily if bucket.start <= d <= bucket.end]
+        bucket.views = sum(daily[d].views for d in days)
+        bucket.visitors = sum(daily[d].visitors for d in days)
+        bucket.subscribers = max((daily[d].feed_subscribers for d in days), default=0)
+        bucket.extra = {
+            label: sum(n for d, n in values.items() if bucket.start <= d <= bucket.end)
+            for label, values in series.items()
+        }
+    in_range = {"day__gte": start, "day__lte": end}
+    top_posts = list(
+        DailyPage.objects.filter(**in_range)
+        .values("path", "post__title")
+        .annotate(views=Sum("views"))
+        .order_by("-views", "path")[:10]
+    )
+    referrers = DailyReferrer.objects.filter(**in_range)
+    latest_feed_day = (
+        DailyFeed.objects.filter(**in_range).order_by("-day").values_list("day", flat=True).first()
+    )
+    return Dashboard(
+        period=period,
+        buckets=buckets,
+        total_hits=total_hits(),
+        top_posts=top_posts,
+        referrers=list(
+            referrers.filter(search_engine="")
+            .values("domain")
+            .annotate(views=Sum("views"))
+            .order_by("-views")[:10]
+        ),
+        search_engines=list(
+            referrers.exclude(search_engine="")
+            .values("search_engine")
+            .annotate(views=Sum("views"))
+            .order_by("-views")
+        ),
+        feed_sources=[
+            dict(row)
+            for row in DailyFeed.objects.filter(day__in=[latest_feed_day] if latest_feed_day else [])
+            .values("source", "subscribers")
+            .order_by("-subscribers")
+        ],
+        series_labels=list(series),
+    )
+
+
+def csv_rows(dashboard: Dashboard) -> list[list[str]]:
+    header = ["period", "start", "end", "views", "visitors", "feed subscribers", *dashboard.series_labels]
+    rows = [header]
+    for b in dashboard.buckets:
+        extra = [str(b.extra[label]) for label in dashboard.series_labels]
+        rows.append(
+            [
+                b.label,
+                b.start.isoformat(),
+                b.end.isoformat(),
+                str(b.views),
+                str(b.visitors),
+                str(b.subscribers),
+                *extra,
+            ]
+        )
+    return rows

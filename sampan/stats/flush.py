@@ -1,0 +1,108 @@
+"""From the spool to the database: the worker's batched write of counted views.
+
+`flush_spool()` reads every finished spool file, inserts its views in bulk, adds them to the running totals
+(all hits, each post's views) in the same transaction, and deletes the files. Counters shown on pages (the Blog
+Stats widget, a post's view count) are then refreshed by starting a new page-cache generation, at most once per
+REFRESH_SECONDS, so cached pages show counts at most about a minute old without re-rendering on every view.
+"""
+
+import logging
+import time
+from collections import Counter as Tally
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+
+from sampan.core import pagecache
+from sampan.theme.models import Widget
+
+from . import spool
+from .models import Counter, PostViews, StatsSettings, View
+from .paths import posts_for_paths
+from .widget import KIND
+
+REFRESH_SECONDS = 45
+log = logging.getLogger(__name__)
+_last_refresh = [0.0]
+
+
+@dataclass
+class Flushed:
+    files: int = 0
+    views: int = 0
+    page_views: int = 0
+    skipped_lines: int = 0
+
+
+def flush_spool(*, grace: int = 1) -> Flushed:
+    files = spool.closed_files(grace=grace)
+    report = Flushed(files=len(files))
+    if not files:
+        return report
+    rows: list[View] = []
+    for path in files:
+        rows.extend(_read(path, report))
+    page_paths = Tally(row.path for row in rows if row.kind == View.Kind.PAGE)
+    report.views, report.page_views = len(rows), sum(page_paths.values())
+    with transaction.atomic():
+        View.objects.bulk_create(rows, batch_size=2000)
+        _add_to_counter("hits", report.page_views)
+        per_post: Tally[int] = Tally()
+        for where, post_id in posts_for_paths(page_paths).items():
+            per_post[post_id] += page_paths[where]
+        for post_id, views in per_post.items():
+            PostViews.objects.get_or_create(post_id=post_id)
+            PostViews.objects.filter(post_id=post_id).update(views=F("views") + views)
+    for path in files:
+        path.unlink(missing_ok=True)
+    if report.page_views:
+        refresh_counters_shown()
+    return report
+
+
+def _read(path: Path, report: Flushed) -> list[View]:
+    rows = []
+    for line in path.read_bytes().decode("utf-8", "replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 7:
+            report.skipped_lines += 1
+            continue
+        day, kind, where, referrer, hashed, source, subscribers = parts
+        try:
+            rows.append(
+                View(
+                    day=date.fromisoformat(day),
+                    kind=kind if kind in ("p", "f") else "p",
+                    path=where[:300],
+                    referrer=referrer[:253],
+                    visitor=int(hashed, 16) if hashed else None,
+                    source=source[:60],
+                    subscribers=int(subscribers) if subscribers else None,
+                )
+            )
+        except ValueError:
+            report.skipped_lines += 1
+    if report.skipped_lines:
+        log.warning("Stats: skipped %d unreadable line(s) in %s", report.skipped_lines, path.name)
+    return rows
+
+
+def _add_to_counter(name: str, amount: int) -> None:
+    if amount:
+        Counter.objects.get_or_create(name=name)
+        Counter.objects.filter(name=name).update(value=F("value") + amount)
+
+
+def refresh_counters_shown(*, force: bool = False) -> bool:
+    """Start a new page-cache generation if a counter is on show and the last refresh is old enough."""
+    if not force and time.monotonic() - _last_refresh[0] < REFRESH_SECONDS:
+        return False
+    shown = StatsSettings.load().show_post_views or Widget.objects.filter(kind=KIND, enabled=True).exists()
+    if not shown:
+        return False
+    _last_refresh[0] = time.monotonic()
+    pagecache.invalidate()
+    return True

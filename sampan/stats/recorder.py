@@ -1,0 +1,122 @@
+"""Counting page views in the server itself, cached pages included, with no cookie and no address kept.
+
+`CountingApp` wraps the whole WSGI application (outside the page cache's fast path, see `sampan/wsgi.py`), so a
+page answered from the cache is counted like one Django rendered. It looks at the request and the status and
+content type of the answer, and appends one line to the spool: no database write during the request.
+`OwnVisitsMiddleware` tells it when the reader is the site's own staff (only Django knows who is signed in).
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from . import classify, spool, visitor
+
+STAFF_MARK = "sampan.stats.own_visit"
+NOT_PAGES = (
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/api/",
+    "/xmlrpc.php",
+    "/likes/",
+    "/favicon.ico",
+    "/robots.txt",
+)
+MAX_PATH = 300
+
+log = logging.getLogger(__name__)
+
+
+class CountingApp:
+    def __init__(self, app: Callable[..., Iterable[bytes]]):
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") != "GET" or not settings.STATS_ENABLED or path.startswith(NOT_PAGES):
+            return self.app(environ, start_response)
+        seen: list[Any] = []
+
+        def watch(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, watch)
+        if seen and seen[0].startswith("200") and STAFF_MARK not in environ:
+            try:
+                count(environ, path, seen[1])
+            except Exception:  # counting must never cost a reader their page
+                log.exception("Could not count a view of %r", path[:200])
+        return result
+
+
+def _content_type(headers: list[tuple[str, str]]) -> str:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value
+    return ""
+
+
+def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) -> None:
+    content_type = _content_type(headers)
+    agent = environ.get("HTTP_USER_AGENT", "")
+    if content_type.startswith("text/html"):
+        if classify.is_robot(environ, agent) or classify.is_prefetch(environ):
+            return
+        kind, source, subscribers = "p", "", None
+    elif "xml" in content_type and "/feed/" in path:
+        kind = "f"
+        source, subscribers = classify.feed_reader(agent)
+    else:
+        return
+    now = visitor.now()
+    day, secret = visitor.today(now)
+    site = _site_host()
+    hashed = ""
+    if not classify.asks_not_to_be_tracked(environ):
+        number = visitor.visitor_hash(secret, environ.get("REMOTE_ADDR", ""), agent, site)
+        hashed = f"{number:x}"
+    referrer = classify.referrer_domain(environ.get("HTTP_REFERER", ""), site) if kind == "p" else ""
+    clean_path = path[:MAX_PATH].translate(_NO_SEPARATORS)
+    fields = (
+        day.isoformat(),
+        kind,
+        clean_path,
+        referrer,
+        hashed,
+        source.translate(_NO_SEPARATORS),
+        subscribers,
+    )
+    spool.writer.write(
+        ("\t".join("" if f is None else str(f) for f in fields) + "\n").encode("utf-8", "replace")
+    )
+
+
+_NO_SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+_site: list[str] = []
+
+
+def _site_host() -> str:
+    if not _site:
+        _site.append((urlsplit(settings.SITE_URL).hostname or "").lower())
+    return _site[0]
+
+
+class OwnVisitsMiddleware:
+    """Marks requests of signed-in staff, so the owner's own visits are not counted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Only a request with a session can be staff; asking costs a query, so readers without one skip it.
+        user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+        if user is not None and user.is_authenticated and user.is_staff:
+            request.META[STAFF_MARK] = True
+        return response

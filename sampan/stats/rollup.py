@@ -1,0 +1,113 @@
+"""Daily roll-ups: raw views become one row per day (views, visitors), per day and page, per day and referring
+site, per day and feed reader; raw views older than SAMPAN_STATS_RAW_DAYS are then deleted, and the secrets of
+days that are over are forgotten.
+
+Only days that received views since the last roll-up are computed again (the newest rolled-up raw id is kept
+as a counter), each from all its raw rows, so running it often is cheap and running it twice changes nothing.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Q
+
+from . import classify, visitor
+from .models import Counter, DailyFeed, DailyPage, DailyReferrer, DailyViews, View
+from .paths import posts_for_paths
+
+MARK = "rolled_up_to_id"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RolledUp:
+    days: int = 0
+    raw_deleted: int = 0
+    secrets_forgotten: int = 0
+
+
+def roll_up(*, today: date | None = None) -> RolledUp:
+    today = today or visitor.day_of(visitor.now())
+    report = RolledUp()
+    last = Counter.objects.filter(name=MARK).values_list("value", flat=True).first() or 0
+    newest = View.objects.aggregate(n=Max("id"))["n"] or 0
+    if newest > last:
+        days = sorted(View.objects.filter(id__gt=last).values_list("day", flat=True).distinct())
+        for day in days:
+            with transaction.atomic():
+                _roll_up_day(day)
+        Counter.objects.update_or_create(name=MARK, defaults={"value": newest})
+        report.days = len(days)
+    cutoff = today - timedelta(days=settings.STATS_RAW_DAYS)
+    report.raw_deleted, _ = View.objects.filter(day__lt=cutoff).delete()
+    report.secrets_forgotten = visitor.forget_old_secrets(before=today)
+    return report
+
+
+def _roll_up_day(day: date) -> None:
+    raw = View.objects.filter(day=day)
+    pages = raw.filter(kind=View.Kind.PAGE)
+    totals = pages.aggregate(
+        views=Count("id"),
+        visitors=Count("visitor", distinct=True),
+        private=Count("id", filter=Q(visitor=None)),
+    )
+    per_path = list(
+        pages.values("path").annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
+    )
+    referrers = pages.exclude(referrer="").values("referrer").annotate(views=Count("id"))
+    feeds = _feed_subscribers(raw.filter(kind=View.Kind.FEED))
+    post_ids = posts_for_paths(row["path"] for row in per_path)
+    DailyViews.objects.update_or_create(
+        day=day,
+        defaults={
+            "views": totals["views"],
+            "visitors": totals["visitors"],
+            "private_views": totals["private"],
+            "feed_subscribers": sum(feeds.values()),
+        },
+    )
+    DailyPage.objects.filter(day=day).delete()
+    DailyPage.objects.bulk_create(
+        [
+            DailyPage(
+                day=day,
+                path=r["path"],
+                post_id=post_ids.get(r["path"]),
+                views=r["views"],
+                visitors=r["visitors"],
+            )
+            for r in per_path
+        ],
+        batch_size=2000,
+    )
+    DailyReferrer.objects.filter(day=day).delete()
+    DailyReferrer.objects.bulk_create(
+        [
+            DailyReferrer(
+                day=day,
+                domain=r["referrer"],
+                search_engine=classify.search_engine(r["referrer"]),
+                views=r["views"],
+            )
+            for r in referrers
+        ],
+        batch_size=2000,
+    )
+    DailyFeed.objects.filter(day=day).delete()
+    DailyFeed.objects.bulk_create([DailyFeed(day=day, source=s, subscribers=n) for s, n in feeds.items()])
+
+
+def _feed_subscribers(fetches) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A reader service counts what it last said it serves that day; other readers count once per visitor."""
+    found: dict[str, int] = defaultdict(int)
+    for row in fetches.exclude(source="").values("source").annotate(n=Max("subscribers")):
+        found[row["source"]] = row["n"] or 0
+    direct = fetches.filter(source="").aggregate(n=Count("visitor", distinct=True))["n"]
+    if direct:
+        found[""] = direct
+    return dict(found)
