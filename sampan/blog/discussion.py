@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from django.http import HttpRequest
+
 from .models import Post
 
 
@@ -35,7 +37,7 @@ class Discussion:
 
 
 class Provider(Protocol):
-    def for_post(self, post: Post) -> Discussion: ...
+    def for_post(self, post: Post, request: HttpRequest) -> Discussion: ...
     def latest(self, *, limit: int, post: Post | None = None) -> Sequence[Thought]: ...
 
 
@@ -47,8 +49,9 @@ def register(provider: Provider) -> None:
     _provider = provider
 
 
-def for_post(post: Post) -> Discussion:
-    return _provider.for_post(post) if _provider else Discussion(post=post)
+def for_post(post: Post, request: HttpRequest) -> Discussion:
+    """The discussion as `request`'s reader sees it (their own held comments, a reply form they opened)."""
+    return _provider.for_post(post, request) if _provider else Discussion(post=post)
 
 
 def latest(*, limit: int, post: Post | None = None) -> Sequence[Thought]:

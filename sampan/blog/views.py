@@ -29,6 +29,7 @@ from .rendering import summary
 
 LISTING_TEMPLATE = "blog/post_list.html"
 _PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
+_COMMENT_PAGE = re.compile(r"comment-page-[0-9]+/$")  # …/slug/comment-page-2/, routed by the comments app
 
 
 def _listing(
@@ -223,7 +224,8 @@ def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str
         raise Http404("No such post.")
     if not services.post_is_visible_to(post, _reader(request)):
         raise Http404("No such post.")
-    if request.path != unquote(post.get_absolute_url()):
+    canonical = unquote(post.get_absolute_url())
+    if request.path != canonical and _COMMENT_PAGE.sub("", request.path) != canonical:
         # Same post, other date in the link (an old time zone, a changed date): send readers to the real one.
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     return _show(request, post)
@@ -261,7 +263,7 @@ def _show(request: HttpRequest, post: Post) -> HttpResponse:
         return pagecache.mark_uncacheable(
             render(request, "blog/password_form.html", {"post": post, "error": False})
         )
-    context: dict[str, object] = {"post": post, "discussion": discussion.for_post(post)}
+    context: dict[str, object] = {"post": post, "discussion": discussion.for_post(post, request)}
     if post.is_live and not post.password:
         # What every reader sees of a public post is the same until something changes: build it once per
         # cache generation, so writers (who bypass the page cache) and readers after a cache miss pay less.

@@ -1,20 +1,159 @@
-"""The comments app as the blog's discussion provider (see `sampan.blog.discussion`)."""
+"""The comments app as the blog's discussion provider (see `sampan.blog.discussion`): the "N thoughts on …"
+section of a post's page, and the thoughts comment feeds show.
+
+What every reader sees of a public post's thread is the same until something changes, so its HTML is built
+once per cache generation (the services invalidate the page cache on every change a reader could see). A
+reader whose own held comments must show, or who is replying without JavaScript (`?replytocom=ID`), gets the
+thread built for them alone.
+"""
 
 from collections.abc import Sequence
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from sampan.blog.discussion import Discussion, Thought
 from sampan.blog.models import Post
+from sampan.core import fragments
 
-from . import services
-from .models import Comment
+from . import guard, held, services, threads
+from .forms import CommentForm
+from .models import Comment, DiscussionSettings
+
+SECTION_TEMPLATE = "comments/section.html"
+THREAD_TEMPLATE = "comments/_thread.html"
+# Set on the request by the comment view when it shows the form again with what went wrong.
+FORM_ATTRIBUTE = "sampan_comment_form"
+# Set by the comment-page routes (…/slug/comment-page-2/).
+PAGE_ATTRIBUTE = "sampan_comment_page"
 
 
 class CommentsDiscussion:
-    def for_post(self, post: Post) -> Discussion:
-        return Discussion(post=post, count=services.count_approved(post))
+    def for_post(self, post: Post, request: HttpRequest) -> Discussion:
+        settings = DiscussionSettings.load()
+        is_open = services.comments_open(post, settings)
+        form: CommentForm | None = getattr(request, FORM_ATTRIBUTE, None)
+        signed_in = bool(request.user.is_authenticated)
+        if form is None and is_open:
+            form = CommentForm(
+                settings=settings,
+                signed_in=signed_in,
+                initial={"comment_post_ID": post.pk, "comment_parent": 0},
+            )
+        own = _own_held(post, request)
+        reply_to = _reply_to(request, form)
+        number = int(getattr(request, PAGE_ATTRIBUTE, 1))
+        context: dict[str, Any] = {
+            "post": post,
+            "open": is_open,
+            "form": form if is_open or (form is not None and form.is_bound) else None,
+            "token": guard.make_token(post.pk),
+            "action": reverse("comments:post") + "#respond",
+            "signed_in_as": _name_of(request.user) if signed_in else "",
+            "settings": settings,
+        }
+        personal = bool(own) or reply_to is not None
+        if personal or not post.is_live or post.password:
+            thread = _thread(post, settings, is_open, number, own, reply_to, context)
+        else:
+            key = f"comments:{post.pk}:{number}:{is_open}:{settings.thread_depth}:{settings.paginate}:{settings.per_page}"
+            thread = fragments.for_generation(
+                key, lambda: _thread(post, settings, is_open, number, (), None, context)
+            )
+        if number > thread["pages"]:
+            raise Http404("No such page of comments.")
+        context.update(
+            thread=thread["html"], form_in_thread=thread["form_in_thread"], reply_to=thread["reply_to"]
+        )
+        return Discussion(post=post, count=thread["count"], section_template=SECTION_TEMPLATE, extra=context)
 
     def latest(self, *, limit: int, post: Post | None = None) -> Sequence[Thought]:
         return [_thought(comment) for comment in services.latest_approved(limit=limit, post=post)]
+
+
+def _own_held(post: Post, request: HttpRequest) -> list[Comment]:
+    """The reader's own comments on this post that are not public yet (held, or judged spam: its author is
+    told no more than "awaiting moderation")."""
+    ids = held.held_ids(request)
+    user = request.user if request.user.is_authenticated else None
+    if not ids and user is None:
+        return []
+    waiting = Comment.objects.filter(
+        post=post, status__in=[Comment.Status.PENDING, Comment.Status.SPAM], kind=Comment.Kind.COMMENT
+    )
+    mine = list(waiting.filter(pk__in=ids)) if ids else []
+    if user is not None:
+        mine += list(waiting.filter(user=user).exclude(pk__in=ids))
+    return mine
+
+
+def _reply_to(request: HttpRequest, form: CommentForm | None) -> int | None:
+    """Which comment the form answers: the one it was sent for, or WordPress's ?replytocom=ID (no JavaScript)."""
+    raw = form.data.get("comment_parent", "") if form is not None and form.is_bound else ""
+    raw = raw or request.GET.get("replytocom", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**63 else None
+
+
+def _thread(
+    post: Post,
+    settings: DiscussionSettings,
+    is_open: bool,
+    number: int,
+    own: Sequence[Comment],
+    reply_to: int | None,
+    context: dict[str, Any],
+) -> dict[str, Any]:
+    approved = list(services.approved_for(post).select_related("user"))
+    tree = threads.build_tree(
+        [*approved, *own], max_depth=settings.thread_depth, replies_open=is_open, held_ids=[c.pk for c in own]
+    )
+    pages = threads.page_count(len(tree), settings)
+    shown = threads.page_of(tree, settings, number)
+    target = threads.find(shown, reply_to) if reply_to else None
+    if target is not None and not target.can_reply:
+        target = None
+    base = post.get_absolute_url()
+    html: SafeString = SafeString(
+        render_to_string(
+            THREAD_TEMPLATE,
+            {
+                **context,
+                "nodes": shown,
+                "reply_to": target.comment if target else None,
+                "newer_url": f"{base}comment-page-{number + 1}/#comments" if number < pages else "",
+                "older_url": (f"{base}comment-page-{number - 1}/" if number > 2 else base) + "#comments"
+                if number > 1
+                else "",
+            },
+        )
+    )
+    return {
+        "html": html,
+        "count": len(approved),
+        "pages": pages,
+        "form_in_thread": target is not None,
+        "reply_to": target.comment if target else None,
+    }
+
+
+def _name_of(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def comment_page_url(comment: Comment) -> str:
+    """Where a comment is shown: its post, on the comment page holding it, at its anchor."""
+    settings = DiscussionSettings.load()
+    url = comment.post.get_absolute_url()
+    if settings.paginate:
+        approved = list(services.approved_for(comment.post))
+        tree = threads.build_tree([*approved, comment], max_depth=settings.thread_depth, replies_open=False)
+        number = threads.page_holding(comment, tree, settings)
+        if number > 1:
+            url += f"comment-page-{number}/"
+    return f"{url}#comment-{comment.pk}"
 
 
 def _thought(comment: Comment) -> Thought:
