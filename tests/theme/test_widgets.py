@@ -16,7 +16,8 @@ def _sidebar_titles(html: str) -> list[str]:
 
 def test_a_fresh_site_shows_the_default_sidebar(client):
     titles = _sidebar_titles(client.get("/").text)
-    assert titles == ["Search", "Calendar", "Archives", "Categories", "Recent Posts"]
+    default = ["Search", "Calendar", "Archives", "Categories", "Recent Posts"]
+    assert titles == [*default, "Follow Blog via Email", "Blog Stats"]
 
 
 def test_owner_reorders_renames_and_switches_off_widgets(client):
