@@ -12,6 +12,7 @@ import ipaddress
 import socket
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpcore
@@ -37,14 +38,16 @@ def checked_url(raw: object) -> httpx.URL:
         raise OutboundRefused(f"{raw!r} is not an address")
     try:
         url = httpx.URL(raw)
+        # Reading the host decodes its IDNA form, which is where malformed "xn--" names fail.
+        scheme, userinfo, host = url.scheme, url.userinfo, url.host
     except (httpx.InvalidURL, ValueError, UnicodeError, TypeError) as exc:
         raise OutboundRefused(f"not a valid address ({exc})") from None
-    if url.scheme not in SCHEMES:
-        shown = f"'{url.scheme}:'" if url.scheme else "no scheme"
+    if scheme not in SCHEMES:
+        shown = f"'{scheme}:'" if scheme else "no scheme"
         raise OutboundRefused(f"only http and https addresses are fetched, not {shown}")
-    if url.userinfo:
+    if userinfo:
         raise OutboundRefused("addresses with a user name or password in them are not fetched")
-    if not url.host:
+    if not host:
         raise OutboundRefused("the address names no host")
     return url
 
@@ -98,12 +101,25 @@ def resolve_addresses(host: str, port: int) -> list[IPAddress]:
     return found
 
 
-def vetted_addresses(host: str, port: int) -> list[IPAddress]:
+# The system resolver has no deadline of its own that we set, so lookups run here and are waited for only as long
+# as the fetch has left; a lookup that hangs ties up one of these threads, not the fetch.
+_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sampan-outbound-dns")
+
+
+def _resolve_by(host: str, port: int, deadline: float) -> list[IPAddress]:
+    lookup = _lookups.submit(resolve_addresses, host, port)
+    try:
+        return lookup.result(timeout=max(0.0, deadline - time.monotonic()))
+    except TimeoutError:
+        raise OutboundTimeout(f"looking up {host} took longer than the time allowed") from None
+
+
+def vetted_addresses(host: str, port: int, *, deadline: float) -> list[IPAddress]:
     """The addresses to connect to for `host`, or `OutboundRefused` if any of them is not public."""
     try:
         addresses: list[IPAddress] = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
-        addresses = resolve_addresses(host, port)
+        addresses = _resolve_by(host, port, deadline)
     if not addresses:
         raise ConnectionFailed(f"could not find the host {host}")
     all_loopback = True
@@ -165,7 +181,7 @@ class PinnedNetwork(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = vetted_addresses(host, port)
+        addresses = vetted_addresses(host, port, deadline=self._deadline)
         failure: Exception | None = None
         for address in addresses:
             left = self._deadline - time.monotonic()

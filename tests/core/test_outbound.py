@@ -4,11 +4,12 @@ does), with the resolver replaced where a test needs a name to resolve somewhere
 import ipaddress
 import json
 import ssl
+import threading
 
 import httpcore
 import pytest
 import trustme
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -232,6 +233,21 @@ def test_a_server_dripping_bytes_times_out_on_the_total_time(loopback_allowed, s
         fetch(f"{site}/drip", purpose="test", timeout=0.3)
 
 
+def test_a_name_lookup_that_hangs_times_out(monkeypatch):
+    release = threading.Event()
+
+    def hanging(host, port):
+        release.wait()
+        return [ipaddress.ip_address("93.184.215.14")]
+
+    monkeypatch.setattr(outbound_policy, "resolve_addresses", hanging)
+    try:
+        with pytest.raises(OutboundTimeout, match=r"looking up slow\.example"):
+            fetch("http://slow.example/", purpose="test", timeout=0.3)
+    finally:
+        release.set()
+
+
 def test_nothing_listening_is_a_connection_failure(loopback_allowed):
     with silent_peer() as url:
         pass  # closed: the port is now free
@@ -297,6 +313,8 @@ _urls = st.one_of(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(url=_urls)
+@example(url="HTTP://XN--0")
+@example(url="http://[::ffff:192.168.0.1]:8080/")
 def test_any_string_as_an_address_ends_in_an_answer_or_the_fetchers_own_error(monkeypatch, url):
     # No network at all: every name resolves privately, and a connection to any literal public address fails.
     monkeypatch.setattr(
