@@ -71,10 +71,14 @@ def test_an_author_lists_and_moderates_only_comments_on_their_own_posts(client):
     assert other_public.status == Status.APPROVED
 
 
-def test_an_administrator_sees_everything(client):
-    _, headers = writer("Administrator")
+@pytest.mark.parametrize("role", ["Editor", "Administrator"])
+def test_editors_and_administrators_moderate_everyones_comments(client, role):
+    _, headers = writer(role)
     held = make_comment(make_post(), status=Status.PENDING)
     assert _ids(client.get("/api/comments/?status=pending", headers=headers)) == [held.pk]
+    response = client.patch(f"/api/comments/{held.pk}/", {"status": "spam"}, content_type="application/json",
+                            headers=headers)  # fmt: skip
+    assert response.status_code == 200 and response.json()["status"] == "spam"
 
 
 def test_approving_shows_the_comment_to_readers_and_in_the_posts_comment_feed(client):
@@ -179,3 +183,13 @@ def test_lists_filter_paginate_and_answer_etags(client):
     same = client.get(f"/api/comments/?post={post.pk}&per_page=2", headers={"If-None-Match": first["ETag"]})
     assert same.status_code == 304
     assert client.get("/api/comments/?status=maybe").status_code == 422
+
+
+def test_posts_carry_their_approved_comment_count(client):
+    post, quiet = make_post("Talked about"), make_post("Quiet")
+    make_comment(post)
+    make_comment(post, kind=Comment.Kind.PINGBACK, source_url="https://example.com/p")
+    make_comment(post, status=Status.PENDING)
+    counts = {p["id"]: p["comment_count"] for p in client.get("/api/posts/").json()}
+    assert counts == {post.pk: 2, quiet.pk: 0}
+    assert client.get(f"/api/posts/{post.pk}/").json()["comment_count"] == 2

@@ -81,8 +81,9 @@ def test_an_author_cannot_see_or_moderate_comments_on_anothers_post(client):
     assert comment.status == Status.PENDING
 
 
-def test_an_administrator_moderates_everyones_comments(client):
-    _, password = writer("root", role="Administrator")
+@pytest.mark.parametrize("role", ["Editor", "Administrator"])
+def test_editors_and_administrators_moderate_everyones_comments(client, role):
+    _, password = writer("root", role=role)
     comment = make_comment(make_post("Anyone's"), status=Status.PENDING)
     assert [c["comment_id"] for c in result_of(call(client, "wp.getComments", 1, "root", password))] == [
         str(comment.pk)

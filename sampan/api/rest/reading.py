@@ -5,12 +5,15 @@ from datetime import timezone as fixed_offset
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sampan.blog.models import Post
 from sampan.blog.rendering import summary
 from sampan.blog.roles import can_edit_others_posts
+from sampan.comments import services as comments
+from sampan.comments.models import Comment
 
 from .auth import may_edit
 
@@ -26,6 +29,7 @@ def readable_posts(user: Any, *, kind: str) -> QuerySet[Post]:
         Post.objects.filter(kind=kind)
         .select_related("author", "parent")
         .prefetch_related("categories", "tags")
+        .annotate(approved_comments=_approved_comments())
     )
     if not user.is_authenticated:
         return posts.live()
@@ -35,6 +39,13 @@ def readable_posts(user: Any, *, kind: str) -> QuerySet[Post]:
     if user.has_perm("blog.view_post"):
         visible |= Q(status=Post.Status.PRIVATE)
     return posts.filter(visible)
+
+
+def _approved_comments() -> Coalesce:
+    # One correlated count per listed post (indexed on post and status), not a query per post.
+    approved = Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED).order_by()
+    counted = approved.values("post").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def local(moment: datetime) -> datetime:
@@ -100,4 +111,10 @@ def post_json(post: Post, user: Any) -> dict[str, Any]:
         "parent": post.parent_id,
         "menu_order": post.menu_order,
         "comments_open": post.comments_open,
+        "comment_count": _comment_count(post),
     }
+
+
+def _comment_count(post: Post) -> int:
+    counted = getattr(post, "approved_comments", None)
+    return counted if counted is not None else comments.count_approved(post)

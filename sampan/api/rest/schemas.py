@@ -95,6 +95,7 @@ class PostOut(Schema):
     parent: int | None
     menu_order: int
     comments_open: bool
+    comment_count: int = Field(description="Approved comments, pingbacks, trackbacks and webmentions.")
 
 
 class _PostFields(Schema):

@@ -2,6 +2,6 @@
 
 `parser` reads a request safely, `dispatch` holds the method registry and faults, `access` signs callers in with
 application passwords and applies the blog's roles, `writing` turns an app's fields into a saved post (through
-`sampan.blog.services`), and `blogger`, `metaweblog`, `wordpress`, `taxonomy`, `wp_site`, `wp_comments`
-are the methods.
+`sampan.blog.services`), and `blogger`, `metaweblog`, `wordpress`, `taxonomy`, `wp_site` and `wp_comments` (through
+`sampan.comments.services`) are the methods.
 """
