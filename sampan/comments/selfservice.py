@@ -51,7 +51,11 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 8}), strip=True)
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Please type a comment."},
+    )
 
 
 class EmailForm(forms.Form):

@@ -63,9 +63,11 @@ def schedule_tidying(*, delay: timedelta | None = None) -> None:
 
 def _next_run_waiting() -> bool:
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult, get_date_max
     except ImportError:
         return False
     if type(tidy_comments.get_backend()).__module__.split(".")[0] != "django_tasks_db":
         return False
-    return DBTaskResult.objects.filter(status="READY", task_path=tidy_comments.module_path).exists()
+    # A run queued "for now" is stored with the far-future date that means "no delay": only a deferred one counts.
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=tidy_comments.module_path)
+    return waiting.filter(run_after__gt=timezone.now()).exclude(run_after=get_date_max()).exists()
