@@ -11,7 +11,7 @@ reading, compressed or not (`outbound_body`). Every call, answered or refused, l
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
@@ -21,7 +21,6 @@ from django.conf import settings
 
 import sampan
 
-from .models import OutboundRequest
 from .outbound_body import ACCEPT_ENCODING, read_body
 from .outbound_errors import (
     BadResponse,
@@ -32,6 +31,7 @@ from .outbound_errors import (
     ResponseTooLarge,
     TooManyRedirects,
 )
+from .outbound_ledger import Progress, ledger_address, record_outbound_request
 from .outbound_policy import PinnedTransport, checked_url
 
 __all__ = [
@@ -81,14 +81,6 @@ class Fetched:
             return self.body.decode("utf-8", errors="replace")
 
 
-@dataclass
-class _Progress:
-    url: str = ""
-    status: int | None = None
-    received: int = 0
-    redirects: list[str] = field(default_factory=list)
-
-
 def user_agent() -> str:
     return f"Sampan/{sampan.__version__} (+{settings.SITE_URL}/)"
 
@@ -110,7 +102,7 @@ def fetch(
     `data` is a form (dict) or raw bytes for POST. `transport` is for tests of callers only: it replaces the
     network (and so the address checks), never the URL checks, limits or ledger."""
     started = time.monotonic()
-    progress = _Progress()
+    progress = Progress()
     try:
         fetched = _exchange(
             url, method=method.upper(), data=data, headers=headers or {}, max_bytes=max_bytes,
@@ -118,19 +110,21 @@ def fetch(
             progress=progress,
         )  # fmt: skip
     except OutboundError as exc:
-        _record(url, purpose, method, progress, started, outcome=exc.outcome, error=str(exc))
+        record_outbound_request(url, purpose, method, progress, started, outcome=exc.outcome, error=str(exc))
         raise
     except Exception as exc:
-        logger.exception("Outbound %s %s (%s) failed unexpectedly", method, url, purpose)
-        _record(url, purpose, method, progress, started, outcome="failed", error=f"unexpected error: {exc!r}")
+        logger.exception("Outbound %s %s (%s) failed unexpectedly", method, ledger_address(str(url)), purpose)
+        record_outbound_request(
+            url, purpose, method, progress, started, outcome="failed", error=f"unexpected error: {exc!r}"
+        )
         raise
-    _record(url, purpose, method, progress, started, outcome="answered", error="")
+    record_outbound_request(url, purpose, method, progress, started, outcome="answered", error="")
     return fetched
 
 
 def _exchange(
     url: str, *, method: str, data: Any, headers: dict[str, str], max_bytes: int, deadline: float,
-    follow_redirects: bool, transport: httpx.BaseTransport | None, progress: _Progress,
+    follow_redirects: bool, transport: httpx.BaseTransport | None, progress: Progress,
 ) -> Fetched:  # fmt: skip
     started = time.monotonic()
     current = checked_url(url)
@@ -149,7 +143,7 @@ def _exchange(
             except OutboundRefused as exc:
                 if not progress.redirects:
                     raise
-                raise OutboundRefused(f"redirected to {_shown(str(current))}: {exc}") from None
+                raise OutboundRefused(f"redirected to {ledger_address(str(current))}: {exc}") from None
             try:
                 progress.status = response.status_code
                 target = _next_hop(response, current, follow_redirects, progress)
@@ -173,7 +167,7 @@ def _exchange(
 
 
 def _next_hop(
-    response: httpx.Response, current: httpx.URL, follow_redirects: bool, progress: _Progress
+    response: httpx.Response, current: httpx.URL, follow_redirects: bool, progress: Progress
 ) -> httpx.URL | None:
     """Where a redirect sends us (checked), or None when this answer is the one to read."""
     location = response.headers.get("location")
@@ -195,7 +189,7 @@ def _redirect_target(current: httpx.URL, location: str) -> httpx.URL:
     try:
         return checked_url(joined)
     except OutboundRefused as exc:
-        raise OutboundRefused(f"redirected to {_shown(str(joined))}: {exc}") from None
+        raise OutboundRefused(f"redirected to {ledger_address(str(joined))}: {exc}") from None
 
 
 def _send(
@@ -223,34 +217,3 @@ def _httpx_errors_told(url: httpx.URL) -> Iterator[None]:
         raise OutboundRefused(f"not a fetchable address ({exc})") from None
     except httpx.HTTPError as exc:
         raise BadResponse(f"{url.host} did not answer in HTTP Sampan can read ({exc})") from None
-
-
-def _shown(url: str) -> str:
-    """A URL as the ledger keeps it: without user name or password, printable, not endless."""
-    try:
-        parsed = httpx.URL(url)
-        if parsed.userinfo:
-            url = str(parsed.copy_with(userinfo=b""))
-    except (httpx.InvalidURL, ValueError, UnicodeError, TypeError):
-        scheme, sep, rest = url.partition("://")
-        authority, slash, path = rest.partition("/")
-        if sep and "@" in authority:
-            url = f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
-    printable = "".join(c if c.isprintable() else repr(c)[1:-1] for c in url)
-    return printable.encode("utf-8", "backslashreplace").decode("utf-8")[:4000]
-
-
-def _record(
-    url: str, purpose: str, method: str, progress: _Progress, started: float, *, outcome: str, error: str
-) -> None:
-    asked = _shown(str(url))
-    host = ""
-    # An unparseable address has no host to file it under; the address itself is still kept.
-    with suppress(httpx.InvalidURL, ValueError, UnicodeError, TypeError):
-        host = httpx.URL(str(url)).host[:255]
-    OutboundRequest.objects.create(
-        purpose=purpose[:50], method=method.upper()[:10], url=asked, host=host, outcome=outcome,
-        status=progress.status, error=_shown(error)[:500],
-        final_url=_shown(progress.url) if progress.redirects else "", redirects=len(progress.redirects),
-        bytes_received=progress.received, duration_ms=round((time.monotonic() - started) * 1000),
-    )  # fmt: skip
