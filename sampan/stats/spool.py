@@ -38,6 +38,13 @@ class SpoolWriter:
                 self._open(slot)
             os.write(self.fd, line)
 
+    def reset(self) -> None:
+        """Close the current file, so the next view opens one in the (perhaps newly configured) folder."""
+        with self.lock:
+            if self.fd >= 0 and self.pid == os.getpid():
+                os.close(self.fd)
+            self.fd, self.slot, self.pid = -1, -1, -1
+
     def _open(self, slot: int) -> None:
         if self.fd >= 0 and self.pid == os.getpid():
             os.close(self.fd)

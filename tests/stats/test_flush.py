@@ -1,0 +1,74 @@
+"""The worker's batched write: spool files become rows and totals in one go; counters on pages refresh."""
+
+import pytest
+
+from sampan.core import pagecache
+from sampan.stats import flush, spool
+from sampan.stats.flush import flush_spool
+from sampan.stats.models import PostViews, StatsSettings, View
+from sampan.stats.totals import total_hits
+from sampan.theme.models import Widget
+from tests.factories import make_post
+
+from .conftest import visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_flush_writes_every_spooled_view_in_one_batch_and_adds_to_the_totals(app):
+    post = make_post("Harbour lights")
+    for _ in range(3):
+        visit(app, post.get_absolute_url())
+    visit(app, "/")
+    assert not View.objects.exists()
+    report = flush_spool(grace=-1)
+    assert (report.files, report.views, report.page_views) == (1, 4, 4)
+    assert View.objects.count() == 4
+    assert total_hits() == 4
+    assert PostViews.objects.get(post=post).views == 3
+    assert spool.closed_files(grace=-1) == []  # files are gone once written
+    assert flush_spool(grace=-1).views == 0  # and nothing is written twice
+
+
+def test_the_current_slot_waits_until_it_is_over(app):
+    visit(app, make_post("Harbour lights").get_absolute_url())
+    assert flush_spool().views == 0  # still being written to
+    assert flush_spool(grace=-1).views == 1
+
+
+def test_unreadable_lines_are_skipped_and_the_rest_is_kept(app, _own_spool):
+    visit(app, make_post("Harbour lights").get_absolute_url())
+    (_own_spool / "000000000001-1-broken.views").write_text(
+        "garbage\nnot\tenough\n2024-13-40\tp\t/\t\t\t\t\n"
+    )
+    report = flush_spool(grace=-1)
+    assert (report.views, report.skipped_lines) == (1, 3)
+
+
+def test_the_starting_hit_count_adds_to_the_total(app):
+    StatsSettings.objects.update_or_create(pk=1, defaults={"starting_hits": 50_000})
+    pagecache.invalidate()
+    visit(app, make_post("Harbour lights").get_absolute_url())
+    flush_spool(grace=-1)
+    assert total_hits() == 50_001
+
+
+def test_counters_on_cached_pages_refresh_at_most_once_a_minute(app):
+    post_url = make_post("Harbour lights").get_absolute_url()
+    visit(app, post_url)
+    before = pagecache.current_generation()
+    flush_spool(grace=-1)
+    after = pagecache.current_generation()
+    assert after != before  # the Blog Stats widget is on show: cached pages start again
+    visit(app, post_url)
+    flush_spool(grace=-1)
+    assert pagecache.current_generation() == after  # too soon for another refresh
+
+
+def test_nothing_is_refreshed_when_no_counter_is_on_show(app):
+    Widget.objects.filter(kind="blog_stats").update(enabled=False)
+    visit(app, make_post("Harbour lights").get_absolute_url())
+    before = pagecache.current_generation()
+    flush_spool(grace=-1)
+    assert pagecache.current_generation() == before
+    assert flush._last_refresh[0] == 0.0

@@ -1,0 +1,108 @@
+"""What the server counts as a reader's page view, and what it leaves out."""
+
+import pytest
+
+from sampan.stats.models import View
+from tests.factories import make_post, make_user
+
+from .conftest import spooled_lines, visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post_url() -> str:
+    return make_post("Harbour lights").get_absolute_url()
+
+
+def test_a_reader_view_is_spooled_not_written_to_the_database(app, post_url):
+    assert visit(app, post_url).startswith("200")
+    lines = spooled_lines()
+    assert len(lines) == 1
+    _day, kind, path, referrer, visitor, _source, _subscribers = lines[0]
+    assert (kind, path, referrer) == ("p", post_url, "")
+    assert visitor  # a hash, for unique visitors
+    assert not View.objects.exists()  # no database write during the request
+
+
+def test_pages_answered_from_the_page_cache_are_counted_too(app, post_url):
+    visit(app, post_url)
+    visit(app, post_url)
+    assert len(spooled_lines()) == 2
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_USER_AGENT": "Googlebot/2.1 (+http://www.google.com/bot.html)"},
+        {"HTTP_USER_AGENT": "curl/8.5.0"},
+        {"HTTP_USER_AGENT": None},
+        {"HTTP_ACCEPT_LANGUAGE": None},
+        {"HTTP_ACCEPT": None},
+        {"HTTP_SEC_PURPOSE": "prefetch"},
+        {"HTTP_PURPOSE": "prefetch"},
+        {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
+    ],
+    ids=[
+        "crawler",
+        "http-library",
+        "no-agent",
+        "no-language",
+        "no-accept",
+        "sec-purpose",
+        "purpose",
+        "prerender",
+    ],
+)
+def test_robots_and_prefetches_are_not_counted(app, post_url, headers):
+    assert visit(app, post_url, **headers).startswith("200")
+    assert spooled_lines() == []
+
+
+@pytest.mark.parametrize("header", ["HTTP_SEC_GPC", "HTTP_DNT"])
+def test_readers_asking_not_to_be_tracked_count_as_a_view_without_a_visitor_hash(app, post_url, header):
+    visit(app, post_url, **{header: "1"})
+    [line] = spooled_lines()
+    assert line[1] == "p" and line[4] == ""
+
+
+def test_the_owner_signed_in_is_not_counted(app, post_url, client):
+    owner = make_user("owner", role="Administrator")
+    client.force_login(owner)
+    session = client.cookies["sessionid"].value
+    assert visit(app, post_url, HTTP_COOKIE=f"sessionid={session}").startswith("200")
+    assert spooled_lines() == []
+
+
+def test_a_signed_in_reader_who_is_not_staff_is_counted(app, post_url, client):
+    client.force_login(make_user("reader"))
+    visit(app, post_url, HTTP_COOKIE=f"sessionid={client.cookies['sessionid'].value}")
+    assert len(spooled_lines()) == 1
+
+
+def test_errors_admin_and_static_are_not_page_views(app):
+    visit(app, "/no-such-page/")
+    visit(app, "/admin/login/")
+    visit(app, "/robots.txt")
+    assert spooled_lines() == []
+
+
+def test_the_referring_site_is_kept_as_a_domain_only(app, post_url):
+    visit(app, post_url, HTTP_REFERER="https://www.example.com/some/private/path?q=secret")
+    visit(app, post_url, HTTP_REFERER="http://127.0.0.1:8000/")  # our own page: not a referrer
+    assert [line[3] for line in spooled_lines()] == ["example.com", ""]
+
+
+def test_feed_fetches_record_the_readers_own_subscriber_count(app):
+    make_post("Harbour lights")
+    visit(
+        app, "/feed/", HTTP_USER_AGENT="Feedly/1.0 (+http://www.feedly.com/fetcher.html; 1,234 subscribers; )"
+    )
+    [line] = spooled_lines()
+    assert (line[1], line[5], line[6]) == ("f", "Feedly", "1234")
+
+
+def test_counting_off_counts_nothing(app, post_url, settings):
+    settings.STATS_ENABLED = False
+    visit(app, post_url)
+    assert spooled_lines() == []
