@@ -53,6 +53,8 @@ def moderate(request: HttpRequest, token: str) -> HttpResponse:
     comment = Comment.objects.select_related("post", "post__author").filter(pk=link.comment_id).first()
     context: dict = {"comment": comment, "action": link.action, "button": BUTTON[link.action]}
     context["queue_url"] = links.queue_url("pending")
+    if comment is not None and comment.spam_score is not None:
+        context["score"] = f"{comment.spam_score:.0%}"
     if comment is None:
         response = TemplateResponse(request, "comments/moderation_link_gone.html", context, status=404)
         return mark_uncacheable(response.render())
