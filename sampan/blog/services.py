@@ -77,6 +77,26 @@ def save_post(
     return post
 
 
+def import_post(post: Post, *, categories: Iterable[Category] = (), tags: Iterable[Tag] = ()) -> Post:
+    """Save a post or page brought from another blog as it was there: its status and dates kept, nobody told.
+
+    No publish events (followers are not mailed about a post from years ago, nobody is pinged) and no cache
+    refresh: the importer refreshes the cache once when it is done. A taken slug is made free; the caller
+    compares to report it.
+    """
+    post.slug = unique_slug(post)
+    post.body_html = render_body(post.body, body_format=post.body_format)
+    with transaction.atomic():
+        post.save()
+        post.categories.set(categories)
+        post.tags.set(tags)
+        _keep_revision(post, by=None)
+        search.index_post(post)
+        if post.status == Post.Status.SCHEDULED and post.published_at > timezone.now():
+            transaction.on_commit(lambda: _schedule(post))
+    return post
+
+
 def _make_image_variants(post: Post) -> None:
     # Outside the transaction: resizing a large photo takes a while, and must not hold the write lock.
     # A bad image (the admin refuses them; an import may not) leaves the post saved, without sizes.
