@@ -150,10 +150,13 @@ def test_a_blogging_client_approves_a_held_comment_that_readers_then_see(server,
     link = json.loads(urllib.request.urlopen(f"{site}/api/posts/{post_id}/", timeout=30).read())["link"]
     comment_feed = f"{link}feed/"
     assert "lovely harbour" not in urllib.request.urlopen(comment_feed, timeout=30).read().decode()
+    assert "lovely harbour" not in urllib.request.urlopen(link, timeout=30).read().decode()
 
     assert blog.wp.editComment("1", "ana", password, comment_id, {"status": "approve"}) is True
 
     assert blog.wp.getComment("1", "ana", password, comment_id)["status"] == "approve"
+    page = urllib.request.urlopen(link, timeout=30).read().decode()
+    assert "What a lovely harbour at dawn." in page and f'id="comment-{comment_id}"' in page
     feed = feedparser.parse(urllib.request.urlopen(comment_feed, timeout=30).read())
     assert len(feed.entries) == 1 and "What a lovely harbour at dawn." in feed.entries[0].description
     public = json.loads(urllib.request.urlopen(f"{site}/api/comments/?post={post_id}", timeout=30).read())
