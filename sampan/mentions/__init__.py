@@ -1,0 +1,1 @@
+"""Pingback, TrackBack and Webmention: receiving and sending mentions between blogs."""
