@@ -89,6 +89,8 @@ class FollowerAdmin(ReaderVisibleAdmin):
         limit = FollowerSettings.load().stop_after_bounces
         if limit and obj.hard_bounces >= limit and obj.status == Follower.Status.CONFIRMED:
             obj.status = Follower.Status.BOUNCING  # the owner recorded bounces by hand: the same rule applies
+        if obj.status == Follower.Status.CONFIRMED and obj.confirmed_at is None:
+            obj.confirmed_at = timezone.now()  # confirmed by the owner: mail from now on
         super().save_model(request, obj, form, change)
 
 

@@ -39,7 +39,7 @@ def is_mailable(post: Post, *, now: datetime | None = None) -> bool:
         post.kind == Post.Kind.POST
         and post.status == Post.Status.PUBLISHED
         and not post.password
-        and now - BACKDATED_AFTER <= post.published_at <= now + timedelta(minutes=1)
+        and post.published_at >= now - BACKDATED_AFTER
     )
 
 

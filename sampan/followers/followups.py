@@ -100,6 +100,7 @@ def follow_up_message(comment: Comment, email: str) -> Any:
         "comment_url": links.absolute(comment.get_absolute_url()),
         "comment_text": plain_text(comment.body_html),
         "stop_url": stop_url,
+        "manage_url": links.url("manage", email=email),
     }
     text, html = mail.render_pair("follow_up", context)
     return mail.build(

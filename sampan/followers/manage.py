@@ -13,13 +13,12 @@ from .models import Follower
 def respond(request: HttpRequest, signed: links.Signed) -> HttpResponse:
     follower = services.follower_for(signed)
     message, error = "", ""
-    if request.method == "POST" and follower is not None:
-        action = request.POST.get("action", "")
+    if request.method == "POST":
         try:
-            message = _act(follower, action, request)
+            message = _act(follower, signed.email, request)
         except services.FollowRefused as err:
             error = str(err)
-        if follower.pk:
+        if follower is not None:
             follower.refresh_from_db()
     context = {
         "follower": follower,
@@ -35,7 +34,17 @@ def respond(request: HttpRequest, signed: links.Signed) -> HttpResponse:
     return pagecache.mark_uncacheable(response)
 
 
-def _act(follower: Follower, action: str, request: HttpRequest) -> str:
+def _act(follower: Follower | None, email: str, request: HttpRequest) -> str:
+    action = request.POST.get("action", "")
+    if action == "stop_comments":
+        try:
+            post_id = int(request.POST.get("post", ""))
+        except ValueError as err:
+            raise services.FollowRefused("Choose a post.") from err
+        services.stop_follow_ups(post_id=post_id, email=email)
+        return "No more mail about new comments on that post."
+    if follower is None:
+        raise services.FollowRefused("This address does not follow this blog.")
     if action == "frequency":
         services.set_frequency(follower, request.POST.get("frequency", ""))
         return "Saved: " + Follower.Frequency(follower.frequency).label.lower() + "."
@@ -45,11 +54,4 @@ def _act(follower: Follower, action: str, request: HttpRequest) -> str:
     if action == "follow_again":
         services.request_follow(email=follower.email, source=follower.source)
         return "We sent you a new confirmation link: open it to follow again."
-    if action == "stop_comments":
-        try:
-            post_id = int(request.POST.get("post", ""))
-        except ValueError as err:
-            raise services.FollowRefused("Choose a post.") from err
-        services.stop_follow_ups(post_id=post_id, email=follower.email)
-        return "No more mail about new comments on that post."
     raise services.FollowRefused("Choose what to change.")
