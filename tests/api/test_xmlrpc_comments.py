@@ -141,6 +141,8 @@ def test_edit_comment_refuses_bad_values_and_changes_nothing(client):
                 {"author_url": "javascript:alert(1)"}, {"status": "approved"}):  # fmt: skip
         code, _ = fault_of(call(client, "wp.editComment", 1, "ana", password, comment.pk, bad))
         assert code in (401, 403)
+    far = {"date_created_gmt": xmlrpc.client.DateTime("00010101T00:00:00")}
+    assert fault_of(call(client, "wp.editComment", 1, "ana", password, comment.pk, far))[0] == 400
     comment.refresh_from_db()
     assert (comment.body, comment.status, comment.author_email) == (
         "Keep me",

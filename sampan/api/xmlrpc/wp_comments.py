@@ -22,6 +22,7 @@ from sampan.comments.models import Comment
 from . import access, params
 from .dispatch import invalid_params, method
 from .shapes import absolute, local, utc
+from .writing import MAX_YEAR, MIN_YEAR
 
 MAX_COMMENTS = 100
 Status = Comment.Status
@@ -162,7 +163,10 @@ def _edits(fields: dict[str, Any]) -> dict[str, Any]:
         "author_email": text(fields.get("author_email"), "author_email"),
     }
     if fields.get("date_created_gmt") is not None:
-        edits["created_at"] = params.moment(fields["date_created_gmt"], "date_created_gmt")
+        when = params.moment(fields["date_created_gmt"], "date_created_gmt")
+        if not MIN_YEAR <= when.year <= MAX_YEAR:
+            raise Fault(400, f"The date must fall between the years {MIN_YEAR} and {MAX_YEAR}.")
+        edits["created_at"] = when
     checks: list[tuple[str, Callable[[str], None], str]] = [
         ("author_url", URLValidator(schemes=["http", "https"]), "a web address"),  # type: ignore[list-item]
         ("author_email", validate_email, "an email address"),
