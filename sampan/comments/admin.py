@@ -220,10 +220,29 @@ class CommentAdmin(admin.ModelAdmin):
         return response
 
 
+class DiscussionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DiscussionSettings
+        fields = ["spam_threshold", "thread_depth"]  # the admin's fieldsets add the rest
+
+    def clean_spam_threshold(self) -> float:
+        threshold = self.cleaned_data["spam_threshold"]
+        if not 0 < threshold <= 1:
+            raise forms.ValidationError("Give a number above 0 and at most 1, such as 0.95.")
+        return float(threshold)
+
+    def clean_thread_depth(self) -> int:
+        depth = self.cleaned_data["thread_depth"]
+        if not 1 <= depth <= 10:
+            raise forms.ValidationError("Give a depth from 1 (no threading) to 10.")
+        return int(depth)
+
+
 @admin.register(DiscussionSettings)
 class DiscussionSettingsAdmin(ReaderVisibleAdmin):
     """One row, like WordPress's Settings → Discussion: the list goes straight to it."""
 
+    form = DiscussionSettingsForm
     fieldsets = [
         (
             "Comments",

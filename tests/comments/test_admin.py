@@ -196,6 +196,9 @@ def test_discussion_settings_are_one_page_for_administrators(editor):
     settings = DiscussionSettings.load()
     assert (settings.max_length, settings.blocklist, settings.notify_author) == (800, "casino", False)
     assert signed_in(editor).get(change).status_code == 403
+    refused = client.post(change, {**data, "spam_threshold": 1.5})
+    assert "Give a number above 0 and at most 1" in refused.content.decode()
+    assert DiscussionSettings.load().spam_threshold == 0.9
 
 
 def test_the_admin_exports_everything_about_an_email_as_json(editor):
