@@ -1,11 +1,12 @@
 """An editor approves a held comment from the admin's queue, and readers then see it under the post."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from sampan.comments import services, spam
+from sampan.comments import links, selfservice, services, spam
 from tests.factories import make_post, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -63,3 +64,31 @@ def test_an_editor_approves_a_held_comment_and_readers_see_it(
     comments = page.locator("#comments")
     expect(comments.get_by_text("A lovely river walk, thank you.")).to_be_visible()
     expect(comments.get_by_role("heading", name=re.compile(r"1 thought on"))).to_be_visible()
+
+
+def test_the_author_approves_from_the_mailed_link_with_one_button(
+    live_server, page: Page, held_comment, axe_check
+):
+    page.set_default_timeout(10_000)
+    path = urlsplit(links.moderation_url(held_comment.pk, "approve")).path
+    page.goto(f"{live_server.url}{path}")  # a fresh browser: no cookie, no sign-in
+    expect(page.get_by_role("heading", name="Approve this comment?")).to_be_visible()
+    expect(page.get_by_text("A lovely river walk, thank you.")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Approve this comment").click()
+    expect(page.get_by_role("heading", name="Comment approved")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to the moderation queue")).to_be_visible()
+    page.goto(f"{live_server.url}{held_comment.post.get_absolute_url()}")
+    expect(page.locator("#comments").get_by_text("A lovely river walk, thank you.")).to_be_visible()
+
+
+def test_a_commenter_fixes_a_typo_through_their_own_link(live_server, page: Page, held_comment, axe_check):
+    page.set_default_timeout(10_000)
+    services.approve_comment(held_comment)
+    page.goto(f"{live_server.url}{selfservice.manage_path(held_comment)}")
+    axe_check(page)
+    page.get_by_label("Your comment").fill("A lovely river walk, thank you so much.")
+    page.get_by_role("button", name="Save my changes").click()
+    expect(page.get_by_role("status")).to_contain_text("Your comment is updated")
+    page.goto(f"{live_server.url}{held_comment.post.get_absolute_url()}")
+    expect(page.locator("#comments").get_by_text("A lovely river walk, thank you so much.")).to_be_visible()
