@@ -27,7 +27,7 @@ def test_a_reader_follows_from_the_sidebar_and_confirms(page: Page, live_server,
     axe_check(page)
 
     [confirmation] = [m for m in mail.outbox if m.to == ["reader@example.org"]]
-    link = re.search(r"http\S+/follow/confirm/\S+", confirmation.body)
+    link = re.search(r"http\S+/follow/confirm/\S+", str(confirmation.body))
     assert link
     page.goto(live_server.url + link.group(0).removeprefix(settings.SITE_URL))
     page.get_by_role("button", name="Yes, follow this blog").click()
