@@ -71,7 +71,11 @@ def build_message(comment: Comment) -> EmailMultiAlternatives:
     }
     text = render_to_string("comments/email/new_comment.txt", context)
     html = render_to_string("comments/email/new_comment.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[comment.post.author.email])
+    # As WordPress does: replying to the mail writes to the commenter.
+    reply_to = [comment.author_email] if comment.author_email else []
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[comment.post.author.email], reply_to=reply_to
+    )
     message.attach_alternative(html, "text/html")
     return message
 

@@ -49,6 +49,7 @@ def test_a_held_comment_mails_the_author_to_moderate_it(
     assert comment.status == Comment.Status.PENDING
     [mail] = inbox.to("mei@example.org")
     assert "Please moderate: “Rivers at dusk”" in mail["Subject"]
+    assert mail["Reply-To"] == "ann@example.org"
     text = Inbox.text(mail)
     assert "What a lovely evening that must have been." in text
     assert "Ann Reader" in text and "ann@example.org" in text and "https://ann.example.net/" in text
