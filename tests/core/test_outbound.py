@@ -72,6 +72,11 @@ def test_the_request_names_sampan_and_the_site_and_posts_forms(loopback_allowed,
     assert "http://127.0.0.1:8000/" in seen["headers"]["user-agent"]
 
 
+def test_a_head_request_gets_headers_and_no_body(loopback_allowed, site):
+    fetched = fetch(f"{site}/hello", purpose="test", method="HEAD")
+    assert (fetched.status, fetched.body, fetched.content_type) == (200, b"", "text/html")
+
+
 def test_without_the_test_switch_loopback_is_refused(site):
     with pytest.raises(OutboundRefused, match="loopback"):
         fetch(f"{site}/hello", purpose="test")
@@ -189,6 +194,24 @@ def test_redirects_are_followed_and_relative_ones_resolved(loopback_allowed, sit
 def test_a_303_after_a_post_is_followed_with_a_get(loopback_allowed, site):
     fetched = fetch(f"{site}/redirect?to=/echo&status=303", purpose="test", method="POST", data={"a": "1"})
     assert json.loads(fetched.body)["method"] == "GET"
+
+
+def test_a_307_keeps_the_method_and_the_form(loopback_allowed, site):
+    fetched = fetch(f"{site}/redirect?to=/echo&status=307", purpose="test", method="POST", data={"a": "1"})
+    seen = json.loads(fetched.body)
+    assert (seen["method"], seen["body"]) == ("POST", "a=1")
+
+
+def test_credentials_given_by_the_caller_do_not_follow_a_redirect_to_another_host(loopback_allowed, site):
+    port = site.rsplit(":", 1)[1]
+    elsewhere = f"http://localhost:{port}/echo"
+    fetched = fetch(
+        f"{site}/redirect?to={elsewhere}", purpose="test", headers={"Authorization": "Bearer s3cret"}
+    )
+    assert fetched.url == elsewhere
+    assert "authorization" not in json.loads(fetched.body)["headers"]
+    same_host = fetch(f"{site}/redirect?to=/echo", purpose="test", headers={"Authorization": "Bearer s3cret"})
+    assert json.loads(same_host.body)["headers"]["authorization"] == "Bearer s3cret"
 
 
 def test_a_redirect_loop_stops_at_the_hop_limit(loopback_allowed, site):
