@@ -239,7 +239,7 @@ def _item(element: Any) -> Item:
 
 def _syntax_error(err: etree.XMLSyntaxError) -> WxrError:
     line = err.lineno
-    text = str(err.msg or err)
+    text = " ".join(str(err.msg or err).split())  # one line: libxml2 quotes the broken text, newlines and all
     if "encoding" in text.lower() or "utf-8" in text.lower():
         why = (
             "the file is not in the character encoding it declares (export it again, or convert it to UTF-8)"
