@@ -77,11 +77,13 @@ class CommentAdminForm(forms.ModelForm):
 class CommentAdmin(admin.ModelAdmin):
     form = CommentAdminForm
     change_list_template = "admin/comments/comment/change_list.html"
-    list_display = ["author_column", "excerpt", "post_link", "kind", "created_at", "score", "reasons"]
+    # Few, dense columns, so that the score and the reasons stay in view beside the admin's sidebar.
+    list_display = ["author_column", "excerpt", "in_response_to", "created_at", "spam_check"]
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, "kind"]
     search_fields = ["author_name", "author_email", "author_url", "body", "source_url"]
     list_per_page = 50
+    ordering = ["-created_at", "-id"]  # newest first, as WordPress lists them
     actions = ["approve", "unapprove", "mark_spam", "trash", "delete_selected"]
     fields = [
         "post_link",
@@ -136,6 +138,15 @@ class CommentAdmin(admin.ModelAdmin):
     def post_link(self, comment: Comment) -> str:
         return format_html('<a href="{}">{}</a>', comment.post.get_absolute_url(), comment.post.title)
 
+    @admin.display(description="in response to", ordering="post__title")
+    def in_response_to(self, comment: Comment) -> str:
+        return format_html("{}<br><small>{}</small>", self.post_link(comment), comment.get_kind_display())
+
+    @admin.display(description="spam check", ordering="spam_score")
+    def spam_check(self, comment: Comment) -> str:
+        reasons = format_html_join("", "<br>{}", ((r,) for r in comment.moderation_reasons))
+        return format_html("<strong>{}</strong>{}", self.score(comment), reasons)
+
     @admin.display(description="spam score", ordering="spam_score")
     def score(self, comment: Comment) -> str:
         return "—" if comment.spam_score is None else f"{comment.spam_score:.0%}"
@@ -161,6 +172,7 @@ class CommentAdmin(admin.ModelAdmin):
                 for v, label, n in tabs
             ],
             "may_handle_personal_data": admin_personal_data.allowed(request),
+            "title": "Comments",
         }
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
