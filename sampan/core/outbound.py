@@ -217,3 +217,6 @@ def _httpx_errors_told(url: httpx.URL) -> Iterator[None]:
         raise OutboundRefused(f"not a fetchable address ({exc})") from None
     except httpx.HTTPError as exc:
         raise BadResponse(f"{url.host} did not answer in HTTP Sampan can read ({exc})") from None
+    except UnicodeError as exc:
+        # httpx reads a redirect's Location even when not following it; a malformed "xn--" host fails there.
+        raise OutboundRefused(f"redirected to an invalid address ({exc})") from None

@@ -7,6 +7,7 @@ import ssl
 import threading
 
 import httpcore
+import httpx
 import pytest
 import trustme
 from hypothesis import HealthCheck, example, given
@@ -352,3 +353,23 @@ def test_any_string_as_an_address_ends_in_an_answer_or_the_fetchers_own_error(mo
         fetch(url, purpose="fuzz", timeout=1)
     except OutboundError as exc:
         assert str(exc) and "\n" not in str(exc)
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(location=st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60))
+@example(location="//[::1")
+@example(location="http://xn--0/")
+def test_any_redirect_location_ends_in_an_answer_or_the_fetchers_own_error(location):
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/start":
+            return httpx.Response(302, headers={"Location": location})
+        return httpx.Response(200, text="landed")
+
+    try:
+        fetched = fetch("https://blog.example/start", purpose="fuzz", transport=httpx.MockTransport(answer))
+    except OutboundError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert fetched.status in {200, 302}
