@@ -54,6 +54,7 @@ class OutboundRequestAdmin(admin.ModelAdmin):
         "url",
         "outcome",
         "status",
+        "error",
         "bytes_received",
         "duration_ms",
     ]
