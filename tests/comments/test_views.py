@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sampan.blog.models import Post
@@ -400,3 +402,41 @@ def test_burst_of_posts_from_one_client_is_throttled_while_others_read(post):
     assert "many comments in a short time" in bot.post(FORM_URL, form_data(post)).content.decode()
     assert reader.get(post.get_absolute_url()).status_code == 200
     assert Comment.objects.count() <= 10
+
+
+def test_the_approved_thread_is_built_once_per_cache_generation(post, django_capture_on_commit_callbacks):
+    approved(post, "Built once.")
+    uncached = Client()
+    uncached.cookies["sampan_other"] = "1"  # any sampan_ cookie skips the page cache, not the fragments
+    assert "Built once." in uncached.get(post.get_absolute_url()).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Built once." in uncached.get(post.get_absolute_url()).content.decode()
+    assert not [q["sql"] for q in queries if "comments_comment" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.submit_comment(
+            post=post, body="A change.", author_name="C", author_email="c@example.org"
+        )
+        services.approve_comment(new)  # a change readers see: the services start a new cache generation
+    assert "A change." in uncached.get(post.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"comment=%FF%FE&comment_post_ID=1", "application/x-www-form-urlencoded"),
+        (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
+        (b"comment=" + b"x" * 3_000_000, "application/x-www-form-urlencoded"),
+        (b"--x\r\nnot really multipart", "multipart/form-data; boundary=x"),
+    ],
+)
+def test_junk_posts_get_a_clear_answer_never_a_500(client, post, body, content_type):
+    response = client.generic("POST", FORM_URL, body, content_type=content_type)
+    assert response.status_code in (400, 404)
+
+
+def test_junk_in_the_form_fields_is_shown_again_not_a_500(client, post):
+    for parent in ("x", "-3", "1e9", "99999999999999999999999"):
+        response = client.post(FORM_URL, form_data(post, comment="Mist & mangoes", comment_parent=parent))
+        assert response.status_code == 400 and "Mist &amp; mangoes</textarea>" in response.content.decode()
+    response = client.post(FORM_URL, {**form_data(post), "comment": ["one", "two"]})
+    assert response.status_code in (303, 400)
