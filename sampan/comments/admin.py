@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 
 from sampan.core.admin import ReaderVisibleAdmin
 
-from . import admin_personal_data, services
+from . import admin_personal_data, links, services
 from .models import Comment, DiscussionSettings
 
 Status = Comment.Status
@@ -125,9 +125,11 @@ class CommentAdmin(admin.ModelAdmin):
         lines = [format_html("<strong>{}</strong>", comment.author_name or "Anonymous")]
         if comment.author_email:
             lines.append(format_html('<a href="mailto:{0}">{0}</a>', comment.author_email))
-        if comment.author_url or comment.source_url:
-            url = comment.author_url or comment.source_url
-            lines.append(format_html('<a href="{0}" rel="nofollow noopener">{0}</a>', url))
+        shown = comment.author_url or comment.source_url
+        if shown and links.web_address(shown):
+            lines.append(format_html('<a href="{0}" rel="nofollow noopener">{0}</a>', shown))
+        elif shown:
+            lines.append(format_html("{}", shown))  # not a web address: shown, never linked
         return format_html_join("", "{}<br>", ((line,) for line in lines))
 
     @admin.display(description="comment")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sampan.comments import services, spam
 from sampan.comments.models import Comment, DiscussionSettings, SpamWord
@@ -241,3 +242,13 @@ def test_the_queue_loads_nothing_from_other_origins(editor):
     assert "tracker.example/p.gif" in html  # shown as text: the moderator sees what was tried
     assert 'src="http' not in html and 'src="//' not in html
     assert not re.search(r'<link[^>]+href="(https?:)?//', html)
+
+
+def test_a_website_that_is_not_a_web_address_is_shown_but_never_linked(editor):
+    services.import_comment(
+        post=make_post(), body="Imported long ago", status="pending", created_at=timezone.now(),
+        author_name="Old", author_url="javascript:alert(1)",
+    )  # fmt: skip
+    html = signed_in(editor).get(QUEUE + "?status=pending").content.decode()
+    assert "javascript:alert(1)" in html
+    assert 'href="javascript:' not in html

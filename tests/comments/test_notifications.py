@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
-from sampan.comments import links, services
+from sampan.comments import links, notifications, services
 from sampan.comments.models import Comment, DiscussionSettings
 from tests.comments import smtp
 from tests.comments.smtp import Inbox
@@ -202,3 +203,13 @@ def test_a_link_to_a_deleted_comment_says_so(post, client):
     response = client.get(path)
     assert response.status_code == 404
     assert b"That comment is not here any more" in response.content
+
+
+def test_a_website_that_is_not_a_web_address_is_not_linked_in_the_mail(post, inbox: Inbox):
+    comment = services.import_comment(
+        post=post, body="Hi", status="pending", created_at=timezone.now(),
+        author_name="Old", author_email="old@example.org", author_url="javascript:alert(1)",
+    )  # fmt: skip
+    assert notifications.notify_post_author(comment)
+    html = Inbox.html(inbox.messages[0])
+    assert "javascript:alert(1)" in html and 'href="javascript:' not in html
