@@ -207,6 +207,10 @@ def run(options: argparse.Namespace, work: Path, servers: list[subprocess.Popen]
                 flush=True,
             )
     report(targets, options, path)
+    if not options.only or "stats" in options.only.split(","):
+        from bench import stats_overhead  # what counting views costs, in the same run (docs/stats.md)
+
+        stats_overhead.run_with(options, work, env, path, servers)
     return 0
 
 

@@ -7,6 +7,7 @@ as a counter), each from all its raw rows, so running it often is cheap and runn
 """
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,27 +29,40 @@ class RolledUp:
     days: int = 0
     raw_deleted: int = 0
     secrets_forgotten: int = 0
+    rolling_seconds: float = 0.0
+    pruning_seconds: float = 0.0
 
 
 def roll_up(*, today: date | None = None) -> RolledUp:
     today = today or visitor.day_of(visitor.now())
     report = RolledUp()
+    started = time.perf_counter()
     last = Counter.objects.filter(name=MARK).values_list("value", flat=True).first() or 0
     newest = View.objects.aggregate(n=Max("id"))["n"] or 0
     if newest > last:
         days = sorted(View.objects.filter(id__gt=last).values_list("day", flat=True).distinct())
+        known: dict[str, int | None] = {}
         for day in days:
             with transaction.atomic():
-                _roll_up_day(day)
+                _roll_up_day(day, known)
         Counter.objects.update_or_create(name=MARK, defaults={"value": newest})
         report.days = len(days)
+    report.rolling_seconds = time.perf_counter() - started
     cutoff = today - timedelta(days=settings.STATS_RAW_DAYS)
     report.raw_deleted, _ = View.objects.filter(day__lt=cutoff).delete()
     report.secrets_forgotten = visitor.forget_old_secrets(before=today)
+    report.pruning_seconds = time.perf_counter() - started - report.rolling_seconds
+    if report.days or report.raw_deleted:
+        log.info(
+            "Stats: rolled up %d day(s) in %.1fs, deleted %d raw views",
+            report.days,
+            report.rolling_seconds,
+            report.raw_deleted,
+        )
     return report
 
 
-def _roll_up_day(day: date) -> None:
+def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
     raw = View.objects.filter(day=day)
     pages = raw.filter(kind=View.Kind.PAGE)
     totals = pages.aggregate(
@@ -61,7 +75,7 @@ def _roll_up_day(day: date) -> None:
     )
     referrers = pages.exclude(referrer="").values("referrer").annotate(views=Count("id"))
     feeds = _feed_subscribers(raw.filter(kind=View.Kind.FEED))
-    post_ids = posts_for_paths(row["path"] for row in per_path)
+    post_ids = posts_for_paths((row["path"] for row in per_path), known)
     DailyViews.objects.update_or_create(
         day=day,
         defaults={
