@@ -32,10 +32,10 @@ def send_comment_notification(comment_id: int) -> bool:
 
 
 @task()
-def send_personal_data_link(email: str) -> bool:
+def send_personal_data_link(comment_id: int | None) -> bool:
     from . import selfservice
 
-    return selfservice.send_personal_data_link(email)
+    return selfservice.send_personal_data_link(comment_id)
 
 
 @task()

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from sampan.comments import links, selfservice, services
 from sampan.comments.models import Comment
@@ -213,3 +214,13 @@ def test_a_tampered_or_expired_data_link_is_refused(client, monkeypatch):
     assert response.status_code == 403 and b"This link has expired" in response.content
     assert client.get(f"/comments/your-data/{stale}/download/").status_code == 403
     assert Comment.objects.count() == 1
+
+
+def test_the_task_queue_never_holds_the_address_asked_for(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    comment_on(make_post(), email="ann@example.org")
+    for email in ("ann@example.org", "nobody@example.org"):
+        client.post(REQUEST, {"email": email}, headers=SAME_ORIGIN)
+    queued = [json.dumps(row.args_kwargs) for row in DBTaskResult.objects.all()]
+    assert len(queued) == 2
+    assert not any("@" in args for args in queued)
