@@ -12,8 +12,8 @@ What sends nothing: pages, private and password-protected posts, and posts whose
 """
 
 import logging
-import smtplib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from sampan.blog.models import Post
 
-from . import mail, services
+from . import mail, sending, services
 from .models import Delivery, Follower, FollowerSettings, NewPostMailing
 
 log = logging.getLogger(__name__)
@@ -85,24 +85,34 @@ class Batch:
 
 
 def send_batch(
-    mailing: NewPostMailing, prepared: mail.PreparedPost, *, after: int, limit: int, connection: Any = None
+    mailing: NewPostMailing,
+    prepared: mail.PreparedPost,
+    *,
+    after: int,
+    limit: int,
+    connections: int = 1,
+    connect: Callable[[], Any] | None = None,
 ) -> Batch:
-    """Send to up to `limit` recipients with ids above `after`, over one mail server connection."""
+    """Send to up to `limit` recipients with ids above `after`, over `connections` connections at once."""
     followers = list(recipients(mailing).filter(pk__gt=after)[: limit + 1])
-    batch = Batch(more=len(followers) > limit)
-    connection = connection or get_connection()
-    with connection:
-        for follower in followers[:limit]:
-            batch.last_id = follower.pk
-            try:
-                connection.send_messages([mail.new_post_message(prepared, follower)])
-            except smtplib.SMTPRecipientsRefused:
-                _record(mailing, follower, Delivery.Outcome.BOUNCED)
-                services.record_hard_bounce(follower)
-                batch.bounced += 1
-                continue
+    batch = Batch(more=len(followers) > limit, last_id=followers[:limit][-1].pk if followers else after)
+
+    def record(follower: Follower, accepted: bool) -> None:
+        if accepted:
             _record(mailing, follower, Delivery.Outcome.SENT)
             batch.sent += 1
+        else:
+            _record(mailing, follower, Delivery.Outcome.BOUNCED)
+            services.record_hard_bounce(follower)
+            batch.bounced += 1
+
+    sending.send_all(
+        followers[:limit],
+        lambda follower: mail.new_post_message(prepared, follower),
+        connections=connections,
+        connect=connect or get_connection,
+        record=record,
+    )
     return batch
 
 
@@ -126,7 +136,7 @@ def claim(mailing: NewPostMailing, *, now: datetime | None = None) -> bool:
 DONE, MORE, BUSY = "done", "more", "busy"
 
 
-def run_mailing(mailing_id: int, *, connection: Any = None, max_seconds: float = 50) -> str:
+def run_mailing(mailing_id: int, *, connect: Callable[[], Any] | None = None, max_seconds: float = 50) -> str:
     """Send batches for up to `max_seconds`, at the owner's rate. DONE when every recipient has the post;
     MORE when there is more to send (the task queues the rest); BUSY when another worker holds the mailing."""
     mailing = NewPostMailing.objects.select_related("post").filter(pk=mailing_id).first()
@@ -141,7 +151,9 @@ def run_mailing(mailing_id: int, *, connection: Any = None, max_seconds: float =
     started, after, size = time.monotonic(), 0, max(1, settings.batch_size)
     while True:
         batch_began = time.monotonic()
-        batch = send_batch(mailing, prepared, after=after, limit=size, connection=connection)
+        batch = send_batch(
+            mailing, prepared, after=after, limit=size, connections=settings.connections, connect=connect
+        )
         after = batch.last_id
         if not batch.more:
             return _finish(mailing, "")

@@ -8,6 +8,7 @@ outside (titles, names) is put on one line before it reaches a header, so it can
 
 import re
 from dataclasses import dataclass
+from email.header import Header
 from email.utils import formataddr
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from sampan.blog.models import Post
 from sampan.blog.rendering import plain_text, summary
 from sampan.core import fragments
 
-from . import links
+from . import copies, links
 from .models import Follower
 
 # Stand-ins for the per-follower links: a post's mail is rendered once, then each copy gets its own links.
@@ -45,9 +46,15 @@ def list_headers(unsubscribe_url: str) -> dict[str, str]:
     return {
         "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"{one_line(fragments.site_settings().title, 80)} <followers.{mail_domain()}>",
-        "Auto-Submitted": "auto-generated",
+        **shared_list_headers(),
     }
+
+
+def shared_list_headers() -> dict[str, str]:
+    name = one_line(fragments.site_settings().title, 80)
+    if not name.isascii():
+        name = Header(name, "utf-8").encode()  # only the name is encoded; the id stays readable
+    return {"List-Id": f"{name} <followers.{mail_domain()}>", "Auto-Submitted": "auto-generated"}
 
 
 def build(
@@ -87,9 +94,9 @@ class PreparedPost:
     """A post's mail, rendered once for all followers, with stand-ins where each follower's links go."""
 
     post_id: int
-    subject: str
     text: str
     html: str
+    common: copies.Prepared
 
 
 def prepare_new_post(post: Post, *, full_text: bool) -> PreparedPost:
@@ -99,11 +106,16 @@ def prepare_new_post(post: Post, *, full_text: bool) -> PreparedPost:
         "unsubscribe_url": UNSUBSCRIBE_MARK,
         "manage_url": MANAGE_MARK,
     }
+    subject = f"[{one_line(fragments.site_settings().title, 80)}] {context['title']}"
     return PreparedPost(
         post_id=post.pk,
-        subject=f"[{one_line(fragments.site_settings().title, 80)}] {context['title']}",
         text=render_to_string("followers/email/new_post.txt", context),
         html=render_to_string("followers/email/new_post.html", context),
+        common=copies.Prepared(
+            subject=subject,
+            from_email=sender(),
+            headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click", **shared_list_headers()},
+        ),
     )
 
 
@@ -114,12 +126,11 @@ def new_post_message(prepared: PreparedPost, follower: Follower) -> EmailMultiAl
     def personal(body: str) -> str:
         return body.replace(UNSUBSCRIBE_MARK, unsubscribe).replace(MANAGE_MARK, manage)
 
-    return build(
+    return prepared.common.copy(
         to=follower.email,
-        subject=prepared.subject,
         text=personal(prepared.text),
         html=personal(prepared.html),
-        headers=list_headers(unsubscribe),
+        unsubscribe_url=unsubscribe,
         # The same for a repeat after a crash, so the reader's mail program can tell it is one message.
         message_id=f"<post-{prepared.post_id}.follower-{follower.pk}@{mail_domain()}>",
     )

@@ -57,6 +57,11 @@ class FollowerSettings(models.Model):
     batch_size = models.PositiveIntegerField(
         default=200, help_text="Messages sent per batch (one mail server connection each)."
     )
+    connections = models.PositiveSmallIntegerField(
+        "mail server connections at once",
+        default=4,
+        help_text="More is faster, if the mail server allows it.",
+    )
     messages_per_minute = models.PositiveIntegerField(
         default=0, help_text="At most this many messages a minute; 0: as fast as the mail server takes them."
     )

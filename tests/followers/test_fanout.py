@@ -1,5 +1,6 @@
 """A new post's mail: who gets it, exactly once, even when sending stops half way and starts again."""
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -30,29 +31,30 @@ class Crash(Exception):
     """The worker dies."""
 
 
-class DiesAfter(EmailBackend):
-    """The real SMTP backend, until the worker is killed after `sends` messages."""
+def dies_after(sends: int) -> type[EmailBackend]:
+    """The real SMTP backend, until the worker is killed after `sends` messages (over all its connections)."""
+    left, lock = [sends], threading.Lock()
 
-    def __init__(self, sends: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.left = sends
+    class Dying(EmailBackend):
+        def send_messages(self, messages: Any) -> int:
+            with lock:
+                if left[0] == 0:
+                    raise Crash
+                left[0] -= 1
+            return super().send_messages(messages)
 
-    def send_messages(self, messages: Any) -> int:
-        if self.left == 0:
-            raise Crash
-        self.left -= 1
-        return super().send_messages(messages)
+    return Dying
 
 
 def test_a_fan_out_killed_half_way_and_started_again_mails_everyone_exactly_once(smtp_server, monkeypatch):
     followers(12)
-    FollowerSettings.objects.update_or_create(pk=1, defaults={"batch_size": 5})
+    FollowerSettings.objects.update_or_create(pk=1, defaults={"batch_size": 5, "connections": 1})
     # Publishing queues the mail; here the worker is killed after 7 messages, in the second batch.
     monkeypatch.setattr(fanout, "start_mailing", lambda post: None)
     post = make_post("A long way down")
     mailing = NewPostMailing.objects.create(post=post)
     with pytest.raises(Crash):
-        fanout.run_mailing(mailing.pk, connection=DiesAfter(7))
+        fanout.run_mailing(mailing.pk, connect=dies_after(7))
     assert len(smtp_server.messages) == 7
     assert Delivery.objects.count() == 7
 
@@ -65,6 +67,22 @@ def test_a_fan_out_killed_half_way_and_started_again_mails_everyone_exactly_once
     assert recipients == sorted(f"f{i}@example.org" for i in range(12))
     assert fanout.run_mailing(mailing.pk) == fanout.DONE  # once finished, running again sends nothing
     assert len(smtp_server.messages) == 12
+
+
+def test_with_several_connections_a_crash_and_a_restart_still_mail_everyone_exactly_once(
+    smtp_server, monkeypatch
+):
+    followers(20)
+    FollowerSettings.objects.update_or_create(pk=1, defaults={"batch_size": 8, "connections": 3})
+    monkeypatch.setattr(fanout, "start_mailing", lambda post: None)
+    mailing = NewPostMailing.objects.create(post=make_post("Side by side"))
+    with pytest.raises(Crash):
+        fanout.run_mailing(mailing.pk, connect=dies_after(6))
+    assert len(smtp_server.messages) == Delivery.objects.count() == 6
+    NewPostMailing.objects.filter(pk=mailing.pk).update(lease_until=None)
+    assert fanout.run_mailing(mailing.pk) == fanout.DONE
+    recipients = sorted(str(m["To"]) for m in smtp_server.messages)
+    assert recipients == sorted(f"f{i}@example.org" for i in range(20))
 
 
 def test_a_second_worker_does_not_send_while_the_first_holds_the_mailing(smtp_server, monkeypatch):

@@ -1,0 +1,65 @@
+"""One batch of mail over several mail server connections at once.
+
+A mail server answers each command of a message in turn (MAIL, RCPT, DATA), so one connection spends most of
+its time waiting; a few connections side by side keep it busy. The sending threads only build and send; every
+outcome comes back to the calling thread, which records it at once (the database is used from that thread
+only). If a connection fails, the others finish their share and the first error is raised afterwards: what was
+sent is recorded, and the rest is sent when the mailing is taken up again.
+"""
+
+import queue
+import smtplib
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .models import Follower
+
+_FINISHED = object()
+
+
+def send_all(
+    followers: Sequence[Follower],
+    make_message: Callable[[Follower], Any],
+    *,
+    connections: int,
+    connect: Callable[[], Any],
+    record: Callable[[Follower, bool], None],
+) -> None:
+    """Send each follower their message; `record(follower, accepted)` runs here as each is accepted or refused."""
+    results: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def send_share(share: Sequence[Follower]) -> None:
+        try:
+            with connect() as connection:
+                for follower in share:
+                    try:
+                        connection.send_messages([make_message(follower)])
+                    except smtplib.SMTPRecipientsRefused:
+                        results.put((follower, False))
+                        continue
+                    results.put((follower, True))
+        except BaseException as err:
+            results.put(err)
+        finally:
+            results.put(_FINISHED)
+
+    shares = [
+        share for share in (followers[i :: max(1, connections)] for i in range(max(1, connections))) if share
+    ]
+    threads = [threading.Thread(target=send_share, args=(share,), daemon=True) for share in shares]
+    for thread in threads:
+        thread.start()
+    finished, error = 0, None
+    while finished < len(threads):
+        item = results.get()
+        if item is _FINISHED:
+            finished += 1
+        elif isinstance(item, BaseException):
+            error = error or item
+        else:
+            record(*item)
+    for thread in threads:
+        thread.join()
+    if error is not None:
+        raise error
