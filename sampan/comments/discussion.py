@@ -52,7 +52,7 @@ class CommentsDiscussion:
             "form": form if is_open or (form is not None and form.is_bound) else None,
             "token": guard.make_token(post.pk),
             "action": reverse("comments:post") + "#respond",
-            "signed_in_as": _name_of(request.user) if signed_in else "",
+            "signed_in_as": display_name(request.user) if signed_in else "",
             "settings": settings,
         }
         personal = bool(own) or reply_to is not None
@@ -139,21 +139,26 @@ def _thread(
     }
 
 
-def _name_of(user: Any) -> str:
+def display_name(user: Any) -> str:
+    """How a signed-in reader's comments are signed: their full name, or their user name."""
     return str(user.get_full_name() or user.get_username())
+
+
+def page_number_of(comment: Comment) -> int:
+    """The comment page that shows `comment` (held ones included, as their author sees the thread)."""
+    settings = DiscussionSettings.load()
+    if not settings.paginate:
+        return 1
+    approved = [c for c in services.approved_for(comment.post) if c.pk != comment.pk]
+    tree = threads.build_tree([*approved, comment], max_depth=settings.thread_depth, replies_open=False)
+    return threads.page_holding(comment, tree, settings)
 
 
 def comment_page_url(comment: Comment) -> str:
     """Where a comment is shown: its post, on the comment page holding it, at its anchor."""
-    settings = DiscussionSettings.load()
-    url = comment.post.get_absolute_url()
-    if settings.paginate:
-        approved = list(services.approved_for(comment.post))
-        tree = threads.build_tree([*approved, comment], max_depth=settings.thread_depth, replies_open=False)
-        number = threads.page_holding(comment, tree, settings)
-        if number > 1:
-            url += f"comment-page-{number}/"
-    return f"{url}#comment-{comment.pk}"
+    number = page_number_of(comment)
+    page = f"comment-page-{number}/" if number > 1 else ""
+    return f"{comment.post.get_absolute_url()}{page}#comment-{comment.pk}"
 
 
 def _thought(comment: Comment) -> Thought:

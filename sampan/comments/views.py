@@ -5,6 +5,7 @@ form as it was sent and a message saying what to fix (400, 403 for a post from a
 client sent too many). A comment taken goes back to the post at its anchor (303).
 """
 
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -18,7 +19,7 @@ from sampan.blog import views as blog_views
 from sampan.blog.models import Post
 from sampan.core import pagecache, ratelimit
 
-from . import discussion, guard, held, services, threads
+from . import discussion, guard, held, services
 from .forms import FIELD_FOR, CommentForm
 from .models import Comment, DiscussionSettings
 
@@ -57,7 +58,7 @@ def post_comment(request: HttpRequest) -> HttpResponseBase:
         comment = services.submit_comment(
             post=post,
             body=data["comment"],
-            author_name=_name_of(user) if user else data["author"],
+            author_name=discussion.display_name(user) if user else data["author"],
             author_email=user.email if user else data["email"],  # type: ignore[union-attr]
             author_url="" if user else data["url"],
             parent=_parent(post, data.get("comment_parent")),
@@ -101,10 +102,6 @@ def _parent(post: Post, raw: int | None) -> Comment | None:
     return parent
 
 
-def _name_of(user: object) -> str:
-    return str(user.get_full_name() or user.get_username())  # type: ignore[attr-defined]
-
-
 def _again(
     request: HttpRequest,
     post: Post,
@@ -136,14 +133,10 @@ def _again(
 
 def _page_of_parent(post: Post, form: CommentForm) -> int:
     raw = form.data.get("comment_parent", "")
-    parent = Comment.objects.filter(pk=int(raw), post=post).first() if raw.isdigit() else None
-    if parent is None or parent.status != Comment.Status.APPROVED:
+    if not (raw.isascii() and raw.isdigit() and int(raw) < 2**63):
         return 1
-    settings = DiscussionSettings.load()
-    tree = threads.build_tree(
-        services.approved_for(post), max_depth=settings.thread_depth, replies_open=False
-    )
-    return threads.page_holding(parent, tree, settings)
+    parent = Comment.objects.filter(pk=int(raw), post=post, status=Comment.Status.APPROVED).first()
+    return discussion.page_number_of(parent) if parent else 1
 
 
 def post_comment_page(
@@ -156,11 +149,13 @@ def page_comment_page(request: HttpRequest, path: str, number: str) -> HttpRespo
     return _comment_page(request, number, lambda: blog_views.page_detail(request, path))
 
 
-def _comment_page(request: HttpRequest, number: str, show: object) -> HttpResponseBase:
+def _comment_page(
+    request: HttpRequest, number: str, show: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
     if int(number) < 1:
         raise Http404("No such page of comments.")
     if int(number) == 1:
         # The first page of comments is the post's own address.
         return HttpResponseRedirect(request.path.rsplit("comment-page-", 1)[0], status=301)
     setattr(request, discussion.PAGE_ATTRIBUTE, int(number))
-    return show()  # type: ignore[operator, no-any-return]
+    return show()
