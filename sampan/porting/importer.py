@@ -25,7 +25,7 @@ from sampan.blog.models import Category, Post, Tag
 from sampan.blog.services import import_post
 from sampan.core import pagecache
 
-from . import content, items, media
+from . import content, items, media, threads
 from .authors import Authors, UnknownAuthor
 from .models import ImportedComment, ImportedItem, ImportRun, OldLink
 from .wxr import Author, Channel, Item, Term, WxrError, WxrReader
@@ -116,6 +116,14 @@ class Importer:
         self.last_done: Item | None = None
         self.written: list[Path] = []
         self.run_row: ImportRun | None = None
+        self.terms_known: dict[tuple[str, str], Any] = {}
+        self.old_paths: set[str] = set()
+        self.threads = threads.Threads(
+            known=self.known_comments,
+            users=self.authors,
+            notes=self.report.notes,
+            skipped=self.report.skipped,
+        )
 
     # The two passes ------------------------------------------------------------------------------------------
 
@@ -129,7 +137,7 @@ class Importer:
             self.report.resumed_after_line = self.run_row.last_line
         attachments: list[Item] = []
         done = 0
-        for record in self._read():
+        for record in self._read(light=True):
             if isinstance(record, Channel):
                 self._start(record)
             elif isinstance(record, Author):
@@ -177,8 +185,8 @@ class Importer:
             item.parent = 0
         self._commit(orphans, self._post_item)
 
-    def _read(self) -> Iterator[Channel | Author | Term | Item]:
-        reader = WxrReader(self.path)
+    def _read(self, *, light: bool = False) -> Iterator[Channel | Author | Term | Item]:
+        reader = WxrReader(self.path, light=light)
         try:
             for record in reader:
                 if isinstance(record, Item):
@@ -200,6 +208,7 @@ class Importer:
         self.guids = set(
             ImportedItem.objects.exclude(guid="").exclude(source=self.source).values_list("guid", flat=True)
         )
+        self.old_paths = set(OldLink.objects.values_list("path", flat=True))
         self.known_comments = dict(
             ImportedComment.objects.filter(source=self.source).values_list("wp_id", "comment_id")
         )
@@ -225,11 +234,18 @@ class Importer:
         saved = copy.deepcopy((self.report.counts, self.report.unchanged, self.report.skipped))
         notes = len(self.report.notes)
         self.written = []
+        self.threads = threads.Threads(
+            known=self.known_comments,
+            users=self.authors,
+            notes=self.report.notes,
+            skipped=self.report.skipped,
+        )
         try:
             with transaction.atomic():
                 for item in batch:
                     self.current = item
                     handle(item)
+                self._write_comments()
                 ImportRun.objects.filter(pk=self.run_row.pk).update(  # type: ignore[union-attr]
                     items_done=F("items_done") + len(batch), last_line=batch[-1].line
                 )
@@ -355,11 +371,9 @@ class Importer:
         except (UnknownAuthor, items.ItemSkipped) as err:
             self.report.skipped[f"{kind}: {err}"] += 1
             return
-        row, _ = ImportedItem.objects.update_or_create(
-            source=self.source,
-            wp_id=item.wp_id,
-            defaults={"guid": item.guid[:500], "post_type": item.post_type, "post": post,
-                      "parent_wp_id": item.parent or None, "local_date": item.post_date[:19]},
+        row = ImportedItem.objects.create(
+            source=self.source, wp_id=item.wp_id, guid=item.guid[:500], post_type=item.post_type, post=post,
+            parent_wp_id=item.parent or None, local_date=item.post_date[:19],
         )  # fmt: skip
         self.items[item.wp_id] = row
         self.report.counts[kind] += 1
@@ -395,7 +409,7 @@ class Importer:
         )
         post = items.post_from(item, author=author, body=body, parent=parent)
         wanted = post.slug
-        categories, tags = items.terms_of(item, self.report.skipped)
+        categories, tags = items.terms_of(item, self.report.skipped, self.terms_known)
         import_post(post, categories=categories, tags=tags)
         if wanted and post.slug != wanted:
             self.report.notes.append(
@@ -420,14 +434,14 @@ class Importer:
             self.report.notes.append(f"{item.label}: its featured image has no smaller sizes ({err}).")
 
     def _comments(self, item: Item, post: Post) -> None:
-        if not item.comments:
-            return
-        created = items.import_comments(
-            item, post=post, known=self.known_comments, users=self.authors,
-            notes=self.report.notes, skipped=self.report.skipped,
-        )  # fmt: skip
+        if item.comments:
+            self.threads.add(item, post)
+
+    def _write_comments(self) -> None:
+        created = self.threads.write()
         ImportedComment.objects.bulk_create(
-            [ImportedComment(source=self.source, wp_id=wp_id, comment=c) for wp_id, c in created]
+            [ImportedComment(source=self.source, wp_id=wp_id, comment=c) for wp_id, c in created],
+            batch_size=threads.BULK,
         )
         for _, comment in created:
             self.report.counts["mentions" if comment.is_mention else "comments"] += 1
@@ -436,6 +450,8 @@ class Importer:
         path = old_path(item.link)
         if path is None or (post is not None and path == unquote(post.get_absolute_url())):
             return  # it answers there already
-        link, created = OldLink.objects.get_or_create(path=path, defaults={"item": row})
-        if not created and link.item_id != row.pk:
+        if path not in self.old_paths:
+            OldLink.objects.create(path=path, item=row)
+            self.old_paths.add(path)
+        elif not OldLink.objects.filter(path=path, item=row).exists():
             self.report.notes.append(f"{item.label}: its old address {path} already leads to another item.")

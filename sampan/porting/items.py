@@ -1,6 +1,6 @@
 """One WordPress item as Sampan keeps it: the fields of a post or page, its terms, its comments and mentions."""
 
-from collections import Counter, deque
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -10,10 +10,8 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from sampan.blog.models import Category, Post, Tag
-from sampan.comments.models import Comment
-from sampan.comments.services import import_comment
 
-from .wxr import Item, WxrComment
+from .wxr import Item
 
 STATUSES = {
     "publish": Post.Status.PUBLISHED,
@@ -21,20 +19,6 @@ STATUSES = {
     "pending": Post.Status.PENDING,
     "future": Post.Status.SCHEDULED,
     "private": Post.Status.PRIVATE,
-}
-COMMENT_STATUSES = {
-    "1": Comment.Status.APPROVED,
-    "0": Comment.Status.PENDING,
-    "spam": Comment.Status.SPAM,
-    "trash": Comment.Status.TRASH,
-    "post-trashed": Comment.Status.TRASH,
-}
-COMMENT_KINDS = {
-    "": Comment.Kind.COMMENT,
-    "comment": Comment.Kind.COMMENT,
-    "pingback": Comment.Kind.PINGBACK,
-    "trackback": Comment.Kind.TRACKBACK,
-    "webmention": Comment.Kind.WEBMENTION,
 }
 # Taxonomies that are WordPress's own machinery, not a way readers find posts.
 INTERNAL_TAXONOMIES = {
@@ -101,116 +85,23 @@ def post_from(item: Item, *, author: Any, body: str, parent: Post | None) -> Pos
     )
 
 
-def terms_of(item: Item, skipped: Counter[str]) -> tuple[list[Category], list[Tag]]:
+def terms_of(
+    item: Item, skipped: Counter[str], known: dict[tuple[str, str], Any]
+) -> tuple[list[Category], list[Tag]]:
+    """The item's categories and tags, made when new; `known` remembers them by (model, slug) for the run."""
     categories: list[Category] = []
     tags: list[Tag] = []
     for domain, nicename, name in item.terms:
         slug = slugify(unquote(nicename) or name, allow_unicode=True)[:200]
         if not slug:
             continue
-        if domain == "category":
-            categories.append(
-                Category.objects.get_or_create(slug=slug, defaults={"name": name[:200] or slug})[0]
-            )
-        elif domain in INTERNAL_TAXONOMIES:
+        if domain in INTERNAL_TAXONOMIES:
             skipped[f"{domain} terms: WordPress's own machinery"] += 1
-        else:  # post_tag, WXR 1.0's "tag", and custom taxonomies, which readers meet as tags here
-            tags.append(Tag.objects.get_or_create(slug=slug, defaults={"name": name[:200] or slug})[0])
+            continue
+        # post_tag, WXR 1.0's "tag", and custom taxonomies, which readers meet as tags here
+        model: type[Category] | type[Tag] = Category if domain == "category" else Tag
+        key = (model.__name__, slug)
+        if key not in known:
+            known[key] = model.objects.get_or_create(slug=slug, defaults={"name": name[:200] or slug})[0]
+        (categories if model is Category else tags).append(known[key])
     return categories, tags
-
-
-def comment_fields(c: WxrComment, *, post: Post, user: Any) -> dict[str, Any]:
-    kind = COMMENT_KINDS.get(c.type)
-    if kind is None:
-        raise ItemSkipped(f"comment type “{c.type}” has no counterpart")
-    created = when(c.date, c.date_gmt) or post.published_at
-    mention = kind != Comment.Kind.COMMENT
-    return {
-        "post": post,
-        "body": c.content,
-        "status": COMMENT_STATUSES.get(c.approved, Comment.Status.PENDING),
-        "created_at": created,
-        "kind": kind,
-        "author_name": c.author[:200],
-        "author_email": c.email[:254],
-        "author_url": c.url[:500],
-        "source_url": c.url[:1000] if mention else "",
-        "user": user,
-    }
-
-
-def import_comments(
-    item: Item,
-    *,
-    post: Post,
-    known: dict[int, int],
-    users: Any,
-    notes: list[str],
-    skipped: Counter[str],
-) -> list[tuple[int, Comment]]:
-    """The item's comments not imported before, each after its parent (threads kept); returns (wp_id, comment).
-
-    `known` maps WordPress comment IDs imported earlier (this run or before) to comment pks; it grows."""
-    new: dict[int, WxrComment] = {}
-    for c in item.comments:
-        if c.wp_id in new:
-            skipped["comments with a duplicate WordPress ID"] += 1
-        elif c.wp_id not in known:
-            new[c.wp_id] = c
-    replies: dict[int, list[WxrComment]] = {}
-    queue: deque[WxrComment] = deque()
-    for c in new.values():
-        if c.parent and c.parent in new:
-            replies.setdefault(c.parent, []).append(c)
-        else:
-            if c.parent and c.parent not in known:
-                notes.append(
-                    f"Comment {c.wp_id} on {item.label} replies to comment {c.parent}, which is not in the "
-                    "file: kept as a top-level comment."
-                )
-                c.parent = 0
-            queue.append(c)
-    made: dict[int, Comment] = {}
-    created: list[tuple[int, Comment]] = []
-    while queue:
-        c = queue.popleft()
-        queue.extend(replies.pop(c.wp_id, []))
-        comment = _import_one(
-            c, post=post, parent=_parent(c.parent, made, known), users=users, skipped=skipped
-        )
-        if comment is not None:
-            known[c.wp_id] = comment.pk
-            made[c.wp_id] = comment
-            created.append((c.wp_id, comment))
-    for orphans in replies.values():  # replies in a loop (a file edited by hand): kept, at the top level
-        for c in orphans:
-            notes.append(
-                f"Comment {c.wp_id} on {item.label} is part of a reply loop: kept as a top-level comment."
-            )
-            comment = _import_one(c, post=post, parent=None, users=users, skipped=skipped)
-            if comment is not None:
-                known[c.wp_id] = comment.pk
-                created.append((c.wp_id, comment))
-    return created
-
-
-def _parent(wp_id: int, made: dict[int, Comment], known: dict[int, int]) -> Comment | None:
-    if not wp_id:
-        return None
-    if wp_id in made:
-        return made[wp_id]
-    pk = known.get(wp_id)
-    return Comment.objects.filter(pk=pk).first() if pk else None
-
-
-def _import_one(
-    c: WxrComment, *, post: Post, parent: Comment | None, users: Any, skipped: Counter[str]
-) -> Comment | None:
-    try:
-        fields = comment_fields(c, post=post, user=users.user_for_wp_id(c.user_id) if c.user_id else None)
-    except ItemSkipped as err:
-        skipped[f"comments: {err}"] += 1
-        return None
-    for key, _ in c.meta:
-        skipped[meta_reason("comment", key)] += 1
-    return import_comment(parent=parent, **fields)

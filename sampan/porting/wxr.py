@@ -263,8 +263,10 @@ def _syntax_error(err: etree.XMLSyntaxError) -> WxrError:
 class WxrReader:
     """Iterates over a WXR file's records; `line` is where the reader is (for messages on failure)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, light: bool = False) -> None:
+        """`light`: read only the ID, type and title of items other than attachments (a first pass)."""
         self.path = Path(path)
+        self.light = light
         self.line = 0
 
     def __iter__(self) -> Iterator[Channel | Author | Term | Item]:
@@ -304,7 +306,8 @@ class WxrReader:
                         yield channel
                     else:
                         continue
-                record = _record(ns, local, element)
+                outline = _outline(element) if self.light and local == "item" else None
+                record = outline or _record(ns, local, element)
                 # Done with it: clear it and what came before, so memory does not grow with the file.
                 element.clear(keep_tail=False)
                 while element.getprevious() is not None:
@@ -348,6 +351,22 @@ def _channel(element: Any, version: str) -> Channel:
     return channel
 
 
+def _outline(element: Any) -> Item | None:
+    """An item's ID, type and title only; None for an attachment, which is read in full."""
+    item = Item(line=element.sourceline)
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        ns, local = _kind(child.tag)
+        if ns == "wp" and local == "post_id":
+            item.wp_id = _int(_text(child), line=item.line, what="wp:post_id")
+        elif ns == "wp" and local == "post_type":
+            item.post_type = _text(child).strip()
+        elif ns == "" and local == "title":
+            item.title = _text(child).strip()
+    return None if item.post_type == "attachment" else item
+
+
 def _record(ns: str, local: str, element: Any) -> Author | Term | Item | None:
     if ns == "" and local == "item":
         return _item(element)
@@ -360,5 +379,5 @@ def _record(ns: str, local: str, element: Any) -> Author | Term | Item | None:
     return None
 
 
-def read_wxr(path: Path | str) -> Iterator[Channel | Author | Term | Item]:
-    return iter(WxrReader(path))
+def read_wxr(path: Path | str, *, light: bool = False) -> Iterator[Channel | Author | Term | Item]:
+    return iter(WxrReader(path, light=light))
