@@ -16,6 +16,7 @@ from email.utils import formatdate
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 
 CRLF = "\r\n"
@@ -37,6 +38,12 @@ def _header(value: str) -> str:
     return value if value.isascii() else Header(value, "utf-8", maxlinelen=76).encode(linesep=CRLF)
 
 
+def _address(address: str) -> str:
+    # Follower addresses were validated when typed; plain ASCII ones need no further work (the common case).
+    _one_line(address)
+    return address if address.isascii() and "<" not in address else sanitize_address(address, "utf-8")
+
+
 def _qp(text: str) -> bytes:
     body = text.replace("\r\n", "\n").replace("\n", CRLF).encode("utf-8")
     return binascii.b2a_qp(body, istext=True)
@@ -55,12 +62,13 @@ class Prepared:
             **{name: _header(value) for name, value in headers.items()},
         }
         self.head = "".join(f"{name}: {value}{CRLF}" for name, value in common.items())
+        self.envelope_from = _address(from_email)
         self.from_email = from_email
         self.subject = subject
 
     def copy(self, *, to: str, message_id: str, unsubscribe_url: str, text: str, html: str) -> "Copy":
         own = {
-            "To": sanitize_address(_one_line(to), "utf-8"),
+            "To": _address(to),
             "Date": formatdate(localtime=True),
             "Message-ID": _one_line(message_id),
             "List-Unsubscribe": f"<{_one_line(unsubscribe_url)}>",
@@ -78,6 +86,7 @@ class Prepared:
         message.attach_alternative(html, "text/html")
         message.extra_headers = {**own, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         message.raw = raw
+        message.envelope = (self.envelope_from, own["To"])
         return message
 
 
@@ -99,6 +108,15 @@ class _Serialized:
 
 class Copy(EmailMultiAlternatives):
     raw: bytes = b""
+    envelope: tuple[str, str] = ("", "")
+
+    def send_over(self, connection: Any) -> None:
+        """Send over an open connection of any mail backend; straight to the SMTP session when it is Django's
+        own SMTP backend (the addresses were made ready once, with the message)."""
+        if type(connection).send_messages is SMTPBackend.send_messages and connection.connection is not None:
+            connection.connection.sendmail(self.envelope[0], [self.envelope[1]], self.raw)
+        else:
+            connection.send_messages([self])
 
     def message(self) -> Any:  # type: ignore[override]
         return _Serialized(self.raw)

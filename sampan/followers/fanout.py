@@ -97,14 +97,15 @@ def send_batch(
     followers = list(recipients(mailing).filter(pk__gt=after)[: limit + 1])
     batch = Batch(more=len(followers) > limit, last_id=followers[:limit][-1].pk if followers else after)
 
-    def record(follower: Follower, accepted: bool) -> None:
-        if accepted:
-            _record(mailing, follower, Delivery.Outcome.SENT)
-            batch.sent += 1
-        else:
-            _record(mailing, follower, Delivery.Outcome.BOUNCED)
+    def record(outcomes: list[tuple[Follower, bool]]) -> None:
+        accepted = [follower for follower, ok in outcomes if ok]
+        refused = [follower for follower, ok in outcomes if not ok]
+        _record(mailing, accepted, Delivery.Outcome.SENT)
+        _record(mailing, refused, Delivery.Outcome.BOUNCED)
+        for follower in refused:
             services.record_hard_bounce(follower)
-            batch.bounced += 1
+        batch.sent += len(accepted)
+        batch.bounced += len(refused)
 
     sending.send_all(
         followers[:limit],
@@ -116,10 +117,12 @@ def send_batch(
     return batch
 
 
-def _record(mailing: NewPostMailing, follower: Follower, outcome: str) -> None:
-    Delivery.objects.bulk_create(
-        [Delivery(post_id=mailing.post_id, follower=follower, outcome=outcome)], ignore_conflicts=True
-    )
+def _record(mailing: NewPostMailing, followers: list[Follower], outcome: str) -> None:
+    if followers:
+        Delivery.objects.bulk_create(
+            [Delivery(post_id=mailing.post_id, follower=f, outcome=outcome) for f in followers],
+            ignore_conflicts=True,
+        )
 
 
 def claim(mailing: NewPostMailing, *, now: datetime | None = None) -> bool:

@@ -13,9 +13,17 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .copies import Copy
 from .models import Follower
 
 _FINISHED = object()
+
+
+def deliver(connection: Any, message: Any) -> None:
+    if isinstance(message, Copy):
+        message.send_over(connection)
+    else:
+        connection.send_messages([message])
 
 
 def send_all(
@@ -24,9 +32,10 @@ def send_all(
     *,
     connections: int,
     connect: Callable[[], Any],
-    record: Callable[[Follower, bool], None],
+    record: Callable[[list[tuple[Follower, bool]]], None],
 ) -> None:
-    """Send each follower their message; `record(follower, accepted)` runs here as each is accepted or refused."""
+    """Send each follower their message. `record([(follower, accepted), …])` runs in this thread as soon as
+    outcomes come in (all that are waiting at that moment, so that a busy fan-out writes them together)."""
     results: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def send_share(share: Sequence[Follower]) -> None:
@@ -34,7 +43,7 @@ def send_all(
             with connect() as connection:
                 for follower in share:
                     try:
-                        connection.send_messages([make_message(follower)])
+                        deliver(connection, make_message(follower))
                     except smtplib.SMTPRecipientsRefused:
                         results.put((follower, False))
                         continue
@@ -52,13 +61,14 @@ def send_all(
         thread.start()
     finished, error = 0, None
     while finished < len(threads):
-        item = results.get()
-        if item is _FINISHED:
-            finished += 1
-        elif isinstance(item, BaseException):
-            error = error or item
-        else:
-            record(*item)
+        items = [results.get()]
+        while not results.empty() and len(items) < 500:
+            items.append(results.get())
+        outcomes = [item for item in items if isinstance(item, tuple)]
+        if outcomes:
+            record(outcomes)
+        finished += sum(item is _FINISHED for item in items)
+        error = error or next((item for item in items if isinstance(item, BaseException)), None)
     for thread in threads:
         thread.join()
     if error is not None:

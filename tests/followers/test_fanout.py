@@ -184,3 +184,16 @@ def test_links_in_the_mail_go_straight_to_the_site(smtp_server):
     html = smtp_server.messages[0].get_body(preferencelist=("html",)).get_content()
     assert 'href="http://127.0.0.1:8000/2020/"' in html
     assert 'href="https://example.net/page"' in html
+
+
+def test_titles_and_addresses_beyond_ascii_arrive_intact(smtp_server):
+    Follower.objects.create(
+        email="leser@bücher.example",
+        status=Follower.Status.CONFIRMED,
+        confirmed_at=timezone.now() - timedelta(1),
+    )
+    make_post("Café au lait ☕ on the Mekong", body="Ça va? Très bien — merci.")
+    [message] = smtp_server.messages
+    assert message["Subject"] == "[My Sampan Blog] Café au lait ☕ on the Mekong"
+    assert "xn--bcher-kva.example" in str(message["To"])
+    assert "Ça va? Très bien — merci." in message.get_body(preferencelist=("plain",)).get_content()
