@@ -440,3 +440,14 @@ def test_junk_in_the_form_fields_is_shown_again_not_a_500(client, post):
         assert response.status_code == 400 and "Mist &amp; mangoes</textarea>" in response.content.decode()
     response = client.post(FORM_URL, {**form_data(post), "comment": ["one", "two"]})
     assert response.status_code in (303, 400)
+
+
+def test_pages_have_comment_pages_too_and_a_post_without_them_has_none(client, post):
+    discussion_settings(paginate=True)
+    page = make_post("About", kind=Post.Kind.PAGE)
+    for n in range(51):
+        approved(page, f"Page comment {n}.", author_email=f"p{n}@example.org")
+    second = client.get(page.get_absolute_url() + "comment-page-2/")
+    assert second.status_code == 200 and "Page comment 50." in second.content.decode()
+    assert client.get(post.get_absolute_url() + "comment-page-2/").status_code == 404
+    assert client.get("/category/none/comment-page-2/").status_code == 404
