@@ -86,6 +86,10 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     parser.add_argument("--only", default="", help="comma-separated target names to measure (default: all)")
+    parser.add_argument(
+        "--import-posts", type=int, default=1000,
+        help="posts (20 comments each) in the import-wxr benchmark (bench/import_wxr.py; default 1000)",
+    )  # fmt: skip
     options = parser.parse_args()
     missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool)]
     if missing:
@@ -211,6 +215,10 @@ def run(options: argparse.Namespace, work: Path, servers: list[subprocess.Popen]
         from bench import stats_overhead  # what counting views costs, in the same run (docs/stats.md)
 
         stats_overhead.run_with(options, work, env, path, servers)
+    if not options.only or "import-wxr" in options.only.split(","):
+        # Importing a WordPress export, in the same run: full size is --import-posts 10000 (docs/performance.md).
+        size = ["--posts", str(options.import_posts), "--comments", str(options.import_posts * 20)]
+        subprocess.run([sys.executable, str(ROOT / "bench" / "import_wxr.py"), *size], check=True, cwd=ROOT)
     return 0
 
 
