@@ -38,10 +38,12 @@ def post_comment(request: HttpRequest) -> HttpResponseBase:
     client = ratelimit.client_key(request)
     if not ratelimit.allow("comment", client, limit=POSTS_PER_WINDOW, window=WINDOW_SECONDS):
         minutes = WINDOW_SECONDS // 60
-        return _again(
+        response = _again(
             request, post, form, f"You have sent many comments in a short time. Please wait {minutes} "
             "minutes and send this one again.", status=429,
         )  # fmt: skip
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return response
     refusal = (
         guard.from_elsewhere(request)
         or guard.honeypot_filled(request)
