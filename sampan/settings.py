@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sampan.core",
     "sampan.blog",
     "sampan.comments",
+    "sampan.mentions",
     "sampan.followers",
     "sampan.porting",
     "sampan.likes",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sampan.core.pagecache.PageCacheMiddleware",
+    "sampan.mentions.middleware.MentionEndpoints",  # Link and X-Pingback headers, kept by the page cache
     "sampan.porting.middleware.OldLinks",  # an imported blog's old addresses, before the blog's own
 ]
 
@@ -151,6 +153,7 @@ PAGE_CACHE_SECONDS = int(_env("SAMPAN_PAGE_CACHE_SECONDS", "600"))
 STATS_ENABLED = _env("SAMPAN_STATS", "on").lower() not in {"0", "off", "false", "no"}
 STATS_FLUSH_SECONDS = float(_env("SAMPAN_STATS_FLUSH_SECONDS", "5"))
 STATS_RAW_DAYS = int(_env("SAMPAN_STATS_RAW_DAYS", "7"))
+STATS_ROLLUP_SECONDS = float(_env("SAMPAN_STATS_ROLLUP_SECONDS", "300"))
 STATS_SPOOL_DIR = DATA_DIR / "stats-spool"
 
 

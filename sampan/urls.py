@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("sampan.comments.selfservice_urls")),
     path("", include("sampan.comments.urls")),  # the form's endpoint and comment pages, before the blog's pages
     path("follow/", include("sampan.followers.urls")),
+    path("", include("sampan.mentions.urls")),  # the Webmention endpoint and …/slug/trackback/, before pages
     path("", include("sampan.blog.urls")),
 ]

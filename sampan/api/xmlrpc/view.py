@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
-from . import blogger, metaweblog, movabletype, pages, taxonomy, wordpress, wp_comments, wp_site  # noqa: F401 (they register their methods)
+from . import blogger, metaweblog, movabletype, pages, pingback, taxonomy, wordpress, wp_comments, wp_site  # noqa: F401 (they register their methods)
 from .dispatch import handle
 from .parser import MAX_BODY_BYTES
 
