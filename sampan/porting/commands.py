@@ -85,6 +85,13 @@ def import_command(argv: Sequence[str]) -> int:
             bar.stop()
             print(f"sampan: {error}", file=sys.stderr)
             return 1
+        except KeyboardInterrupt:  # between batches (while reading): every finished batch is in
+            bar.stop()
+            print(
+                "sampan: import interrupted; every finished batch is imported, run the same command again to resume",
+                file=sys.stderr,
+            )
+            return 130
     print_report(report, Console())
     return 0
 

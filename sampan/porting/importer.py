@@ -106,7 +106,6 @@ class Importer:
         self.source = ""
         self.items: dict[int, ImportedItem] = {}
         self.guids: set[str] = set()
-        self.known_comments: dict[int, int] = {}
         self.index = media.MediaIndex()
         self.pictures: dict[int, content.Picture] = {}
         self.first_line: dict[int, int] = {}
@@ -117,9 +116,10 @@ class Importer:
         self.written: list[Path] = []
         self.run_row: ImportRun | None = None
         self.terms_known: dict[tuple[str, str], Any] = {}
+        self.imported_before: set[int] = set()
         self.old_paths: set[str] = set()
         self.threads = threads.Threads(
-            known=self.known_comments,
+            known={},
             users=self.authors,
             notes=self.report.notes,
             skipped=self.report.skipped,
@@ -209,9 +209,6 @@ class Importer:
             ImportedItem.objects.exclude(guid="").exclude(source=self.source).values_list("guid", flat=True)
         )
         self.old_paths = set(OldLink.objects.values_list("path", flat=True))
-        self.known_comments = dict(
-            ImportedComment.objects.filter(source=self.source).values_list("wp_id", "comment_id")
-        )
 
     def _first_seen(self, item: Item) -> None:
         self.first_line.setdefault(item.wp_id, item.line)
@@ -235,7 +232,7 @@ class Importer:
         notes = len(self.report.notes)
         self.written = []
         self.threads = threads.Threads(
-            known=self.known_comments,
+            known={},
             users=self.authors,
             notes=self.report.notes,
             skipped=self.report.skipped,
@@ -359,6 +356,7 @@ class Importer:
             existing = ImportedItem.objects.filter(guid=item.guid).exclude(post=None).first()
         if existing is not None and existing.post is not None:
             self.report.unchanged[kind] += 1
+            self.imported_before.add(existing.post.pk)
             self._comments(item, existing.post)  # new comments since the last export still come in
             self._children_of(item)
             return
@@ -434,8 +432,17 @@ class Importer:
             self.report.notes.append(f"{item.label}: its featured image has no smaller sizes ({err}).")
 
     def _comments(self, item: Item, post: Post) -> None:
-        if item.comments:
-            self.threads.add(item, post)
+        if not item.comments:
+            return
+        if post.pk in self.imported_before:
+            # Comments of a post imported by an earlier run: the ones already here are left alone. Only these
+            # are looked up, so memory does not grow with the number of comments in the file.
+            self.threads.known.update(
+                ImportedComment.objects.filter(source=self.source, comment__post=post).values_list(
+                    "wp_id", "comment_id"
+                )
+            )
+        self.threads.add(item, post)
 
     def _write_comments(self) -> None:
         created = self.threads.write()

@@ -56,7 +56,9 @@ def comment_from(c: WxrComment, *, post: Post, parent_id: int | None, user: Any)
 
 
 class Threads:
-    """Collects the comments of a batch's posts, then writes them (`write`) after their parents."""
+    """Collects the comments of a batch's posts, then writes them (`write`) after their parents.
+
+    `known` maps WordPress comment IDs already here (earlier runs, this batch) to comment pks."""
 
     def __init__(self, *, known: dict[int, int], users: Any, notes: list[str], skipped: Counter[str]) -> None:
         self.known, self.users, self.notes, self.skipped = known, users, notes, skipped
@@ -64,7 +66,7 @@ class Threads:
         self.replies: dict[int, list[tuple[WxrComment, Post, Item]]] = {}
 
     def add(self, item: Item, post: Post) -> None:
-        """The item's comments not imported before (`known` maps earlier WordPress IDs to comment pks)."""
+        """The item's comments not imported before."""
         new: dict[int, WxrComment] = {}
         for c in item.comments:
             if c.wp_id in new:

@@ -15,7 +15,7 @@ from sampan.porting.importer import ImportStopped
 from sampan.porting.models import ImportedItem, ImportRun
 from tests.factories import make_post, make_user
 
-from .conftest import WXR, run_import
+from .conftest import MOVING_IN, WXR, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +298,22 @@ def test_a_real_wordpress_com_export_imports():
     assert report.counts["posts"] == 7 and report.counts["pages"] == 1
     assert report.skipped["wp_global_styles items: no counterpart in Sampan"] == 1
     assert Group.objects.get(name="Author").user_set.count() == 1
+
+
+def test_a_newer_export_adds_only_the_new_comments_in_their_threads(tmp_path):
+    run_import()
+    newer = MOVING_IN.read_text().replace(
+        "\t\t<wp:comment>\n\t\t\t<wp:comment_id>102</wp:comment_id>",
+        "\t\t<wp:comment>\n\t\t\t<wp:comment_id>108</wp:comment_id><wp:comment_author>Gina</wp:comment_author>"
+        "<wp:comment_date_gmt>2020-01-01 10:00:00</wp:comment_date_gmt>"
+        "<wp:comment_content>Late to this, lovely.</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        "<wp:comment_parent>100</wp:comment_parent>\n\t\t</wp:comment>\n"
+        "\t\t<wp:comment>\n\t\t\t<wp:comment_id>102</wp:comment_id>",
+    )
+    path = tmp_path / "newer.xml"
+    path.write_text(newer)
+    report = run_import(path)
+    assert report.counts["comments"] == 1 and report.unchanged["posts"] == 8
+    gina = Comment.objects.get(author_name="Gina")
+    assert gina.parent == Comment.objects.get(author_name="Carol")
+    assert Comment.objects.count() == 9
