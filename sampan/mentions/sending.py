@@ -38,7 +38,11 @@ Status = SentMention.Status
 
 
 class TryLater(Exception):
-    """Not sent now (the other side failed for the moment, or we reached its host's limit): try again."""
+    """Not sent now (the other side failed for the moment): try again later."""
+
+
+class HostBusy(TryLater):
+    """The host had its share of requests from us this minute: wait, without counting an attempt."""
 
 
 def source_of(post: Post) -> str:
@@ -76,20 +80,16 @@ def _queue(sent: SentMention, *, post: Post | None, still_linked: bool) -> SentM
 
 
 def send_mention(sent: SentMention) -> SentMention:
-    """One attempt at one link. On `TryLater` the record says when (`next_retry_at`), or that it gave up."""
-    host = urlsplit(sent.target).netloc
-    if not ratelimit.allow("mention-send-host", host, limit=PER_TARGET_HOST[0], window=PER_TARGET_HOST[1]):
-        sent.status, sent.response = (
-            Status.RETRYING,
-            f"Waiting: {host} had enough requests from us this minute.",
-        )
-        sent.next_retry_at = timezone.now() + FIRST_WAIT
-        sent.save()
-        return sent
+    """One attempt at one link. When it must wait, the record says until when (`next_retry_at`), or that it
+    gave up."""
     sent.attempts += 1
     sent.last_tried_at = timezone.now()
     try:
         _send(sent)
+    except HostBusy as busy:
+        sent.attempts -= 1  # our own limit is no failure of theirs
+        sent.status, sent.response = Status.RETRYING, str(busy)
+        sent.next_retry_at = sent.last_tried_at + FIRST_WAIT
     except TryLater as later:
         _retry(sent, str(later))
     except OutboundError as exc:
@@ -104,7 +104,7 @@ def _retry(sent: SentMention, why: str) -> None:
         sent.status, sent.response, sent.next_retry_at = Status.FAILED, f"Gave up: {why}", None
         return
     sent.status, sent.response = Status.RETRYING, why
-    sent.next_retry_at = timezone.now() + FIRST_WAIT * 2 ** (sent.attempts - 1)
+    sent.next_retry_at = (sent.last_tried_at or timezone.now()) + FIRST_WAIT * 2 ** (sent.attempts - 1)
 
 
 def _send(sent: SentMention) -> None:
@@ -128,6 +128,9 @@ def _send(sent: SentMention) -> None:
 
 
 def _get(url: str, *, purpose: str, **kwargs: object) -> Fetched:
+    host = urlsplit(url).netloc
+    if not ratelimit.allow("mention-send-host", host, limit=PER_TARGET_HOST[0], window=PER_TARGET_HOST[1]):
+        raise HostBusy(f"Waiting: {host} had enough requests from us this minute.")
     try:
         return fetch(url, purpose=purpose, max_bytes=PAGE_BYTES, timeout=TIMEOUT, **kwargs)  # type: ignore[arg-type]
     except (OutboundTimeout, ConnectionFailed) as exc:
