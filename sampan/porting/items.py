@@ -43,9 +43,10 @@ def when(local: str, gmt: str) -> datetime | None:
         value = value.strip()
         if value and value != NO_DATE:
             try:
-                return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 continue
+            return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
     return None
 
 
