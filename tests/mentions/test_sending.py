@@ -118,7 +118,7 @@ def test_a_failing_endpoint_is_retried_with_growing_waits_then_given_up(other_si
     waits = []
     for _ in range(sending.MAX_ATTEMPTS):
         sending.send_mention(sent)
-        if sent.next_retry_at:
+        if sent.next_retry_at and sent.last_tried_at:
             waits.append((sent.next_retry_at - sent.last_tried_at).total_seconds())
     assert waits == [60, 120, 240, 480]
     assert sent.status == "failed" and sent.attempts == 5 and "Gave up" in sent.response
