@@ -225,7 +225,8 @@ def sink(port: int) -> int:
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
     done = [False]
-    signal.signal(signal.SIGTERM, lambda *a: done.__setitem__(0, True))
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda *a: done.__setitem__(0, True))
     print("ready", flush=True)
     while not done[0]:
         time.sleep(0.2)

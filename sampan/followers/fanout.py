@@ -139,19 +139,39 @@ def claim(mailing: NewPostMailing, *, now: datetime | None = None) -> bool:
 DONE, MORE, BUSY = "done", "more", "busy"
 
 
-def run_mailing(mailing_id: int, *, connect: Callable[[], Any] | None = None, max_seconds: float = 50) -> str:
-    """Send batches for up to `max_seconds`, at the owner's rate. DONE when every recipient has the post;
-    MORE when there is more to send (the task queues the rest); BUSY when another worker holds the mailing."""
+@dataclass(frozen=True)
+class Progress:
+    state: str  # DONE, MORE (the task queues the rest, after `resume_in` seconds) or BUSY (another worker has it)
+    resume_in: float = 0.0
+
+
+def run_mailing(
+    mailing_id: int, *, connect: Callable[[], Any] | None = None, max_seconds: float = 50
+) -> Progress:
+    """Send batches for up to `max_seconds`, at the owner's rate. Any error (the mail server went away) lets
+    go of the mailing, so a retry can take it up at once; a killed worker's lease runs out instead."""
     mailing = NewPostMailing.objects.select_related("post").filter(pk=mailing_id).first()
     if mailing is None or mailing.finished_at is not None:
-        return DONE
+        return Progress(DONE)
     if not claim(mailing):
-        return BUSY
+        return Progress(BUSY)
+    try:
+        return _send_batches(mailing, connect=connect, max_seconds=max_seconds)
+    finally:
+        NewPostMailing.objects.filter(pk=mailing.pk).update(lease_until=None)
+
+
+def _send_batches(
+    mailing: NewPostMailing, *, connect: Callable[[], Any] | None, max_seconds: float
+) -> Progress:
     settings = FollowerSettings.load()
     if not is_mailable(mailing.post, now=mailing.started_at):
         return _finish(mailing, "the post is no longer public")
     prepared = mail.prepare_new_post(mailing.post, full_text=settings.full_text)
-    started, after, size = time.monotonic(), 0, max(1, settings.batch_size)
+    rate = settings.messages_per_minute
+    # With a rate, a batch is at most a minute's worth, so the mail flows evenly rather than in bursts.
+    size = max(1, min(settings.batch_size, rate) if rate else settings.batch_size)
+    started, after = time.monotonic(), 0
     while True:
         batch_began = time.monotonic()
         batch = send_batch(
@@ -161,22 +181,19 @@ def run_mailing(mailing_id: int, *, connect: Callable[[], Any] | None = None, ma
         if not batch.more:
             return _finish(mailing, "")
         NewPostMailing.objects.filter(pk=mailing.pk).update(lease_until=timezone.now() + LEASE)
-        if settings.messages_per_minute:
-            pause = size * 60 / settings.messages_per_minute - (time.monotonic() - batch_began)
-            if pause > 0:
-                time.sleep(pause)
-        if time.monotonic() - started > max_seconds:
-            NewPostMailing.objects.filter(pk=mailing.pk).update(lease_until=None)
-            return MORE  # the task queues the rest, so one long mailing never holds a worker for long
+        pause = size * 60 / rate - (time.monotonic() - batch_began) if rate else 0.0
+        if pause > 0 or time.monotonic() - started > max_seconds:
+            # The rest goes in a new task (after the pause): one long mailing never holds a worker for long.
+            return Progress(MORE, resume_in=max(0.0, pause))
 
 
-def _finish(mailing: NewPostMailing, why: str) -> str:
+def _finish(mailing: NewPostMailing, why: str) -> Progress:
     NewPostMailing.objects.filter(pk=mailing.pk).update(finished_at=timezone.now(), lease_until=None)
     sent = Delivery.objects.filter(post_id=mailing.post_id).count()
     log.info(
         "Mail about post %s finished: %s deliveries%s", mailing.post_id, sent, f" ({why})" if why else ""
     )
-    return DONE
+    return Progress(DONE)
 
 
 def unfinished(*, now: datetime | None = None) -> list[int]:

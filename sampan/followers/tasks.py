@@ -6,6 +6,7 @@ mailing whose worker stopped) keeps itself going like the comments' daily one: e
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.utils import timezone
@@ -29,15 +30,17 @@ def send_confirmation_mail(follower_id: int) -> bool:
 @task()
 def send_new_post_mail(mailing_id: int) -> str:
     try:
-        state = fanout.run_mailing(mailing_id)
+        progress = fanout.run_mailing(mailing_id)
     except OSError:  # the mail server is down or unreachable (smtplib's errors are OSErrors too)
         log.exception("Mail about mailing %s stopped; it resumes in a minute", mailing_id)
         if not _later(send_new_post_mail, RETRY_AFTER, mailing_id):
             raise
         return "retry"
-    if state == fanout.MORE:
+    resume_in = timedelta(seconds=progress.resume_in)
+    if progress.state == fanout.MORE and not _later(send_new_post_mail, resume_in, mailing_id):
+        time.sleep(progress.resume_in)  # a backend that cannot wait (tests' immediate one): wait here
         send_new_post_mail.enqueue(mailing_id)
-    return state
+    return progress.state
 
 
 @task()

@@ -18,6 +18,7 @@ from tests.servers import free_port
 class SmtpServer:
     messages: list[EmailMessage] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    port: int = 0
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address.lower() in self.refused:
@@ -38,8 +39,8 @@ class SmtpServer:
 
 @pytest.fixture
 def smtp_server(settings) -> Iterator[SmtpServer]:  # type: ignore[no-untyped-def]
-    server = SmtpServer()
     port = free_port()
+    server = SmtpServer(port=port)
     controller = Controller(server, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

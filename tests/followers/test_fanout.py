@@ -12,7 +12,9 @@ from sampan.blog import services as blog
 from sampan.blog.models import Post
 from sampan.followers import fanout
 from sampan.followers.models import Delivery, Follower, FollowerSettings, NewPostMailing
+from sampan.followers.tasks import followers_housekeeping
 from tests.factories import make_post, make_user
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +63,13 @@ def test_a_fan_out_killed_half_way_and_started_again_mails_everyone_exactly_once
     # The lease of the dead worker runs out; the housekeeping takes the mailing up again.
     later = timezone.now() + fanout.LEASE + timedelta(seconds=1)
     NewPostMailing.objects.filter(pk=mailing.pk).update(lease_until=later - fanout.LEASE * 2)
-    assert fanout.run_mailing(mailing.pk) == fanout.DONE
+    assert fanout.run_mailing(mailing.pk) == fanout.Progress(fanout.DONE)
 
     recipients = sorted(str(m["To"]) for m in smtp_server.messages)
     assert recipients == sorted(f"f{i}@example.org" for i in range(12))
-    assert fanout.run_mailing(mailing.pk) == fanout.DONE  # once finished, running again sends nothing
+    assert fanout.run_mailing(mailing.pk) == fanout.Progress(
+        fanout.DONE
+    )  # once finished, running again sends nothing
     assert len(smtp_server.messages) == 12
 
 
@@ -80,7 +84,7 @@ def test_with_several_connections_a_crash_and_a_restart_still_mail_everyone_exac
         fanout.run_mailing(mailing.pk, connect=dies_after(6))
     assert len(smtp_server.messages) == Delivery.objects.count() == 6
     NewPostMailing.objects.filter(pk=mailing.pk).update(lease_until=None)
-    assert fanout.run_mailing(mailing.pk) == fanout.DONE
+    assert fanout.run_mailing(mailing.pk) == fanout.Progress(fanout.DONE)
     recipients = sorted(str(m["To"]) for m in smtp_server.messages)
     assert recipients == sorted(f"f{i}@example.org" for i in range(20))
 
@@ -90,7 +94,7 @@ def test_a_second_worker_does_not_send_while_the_first_holds_the_mailing(smtp_se
     monkeypatch.setattr(fanout, "start_mailing", lambda post: None)
     mailing = NewPostMailing.objects.create(post=make_post())
     assert fanout.claim(mailing)
-    assert fanout.run_mailing(mailing.pk) == fanout.BUSY
+    assert fanout.run_mailing(mailing.pk) == fanout.Progress(fanout.BUSY)
     assert smtp_server.messages == []
 
 
@@ -197,3 +201,28 @@ def test_titles_and_addresses_beyond_ascii_arrive_intact(smtp_server):
     assert message["Subject"] == "[My Sampan Blog] Café au lait ☕ on the Mekong"
     assert "xn--bcher-kva.example" in str(message["To"])
     assert "Ça va? Très bien — merci." in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_mail_held_up_by_a_mail_server_that_is_down_goes_out_when_it_is_back(smtp_server, settings):
+    followers(3)
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    post = make_post("While the server was down")
+    assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED  # publishing itself worked
+    mailing = NewPostMailing.objects.get(post=post)
+    assert mailing.finished_at is None and smtp_server.messages == []
+
+    settings.EMAIL_PORT = smtp_server.port
+    NewPostMailing.objects.filter(pk=mailing.pk).update(started_at=mailing.started_at - fanout.LEASE * 2)
+    followers_housekeeping.enqueue()  # what the worker runs every few minutes
+    assert sorted(str(m["To"]) for m in smtp_server.messages) == [f"f{i}@example.org" for i in range(3)]
+    assert NewPostMailing.objects.get().finished_at is not None
+
+
+def test_with_a_rate_the_owner_chose_the_mail_goes_out_in_minute_sized_batches(smtp_server, monkeypatch):
+    followers(5)
+    FollowerSettings.objects.update_or_create(pk=1, defaults={"messages_per_minute": 2, "batch_size": 100})
+    monkeypatch.setattr(fanout, "start_mailing", lambda post: None)
+    mailing = NewPostMailing.objects.create(post=make_post("Slowly"))
+    progress = fanout.run_mailing(mailing.pk)
+    assert progress.state == fanout.MORE and 0 < progress.resume_in <= 60
+    assert len(smtp_server.messages) == 2
