@@ -10,6 +10,8 @@ What it does: makes a throw-away data folder, migrates it and seeds the demo, pi
 - bench/floor, the smallest Django app that shows the same post from the same database, under the same server
   and worker count as `sampan serve` (the framework's floor);
 - for the server choice, the same Sampan app under gunicorn (sync workers) and under granian.
+Then (unless `--followers 0`) the fan-out of one new post to N followers into a local SMTP server
+(bench/followers_fanout.py, N=2000 by default).
 Each target gets `wrk -t2 -c32 -d<N>s --latency`, in alternating rounds; the median round counts. It prints
 req/s, p50 and p99 per target and the two ratios against their targets, and writes JSON to bench/results/.
 """
@@ -87,6 +89,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     parser.add_argument("--only", default="", help="comma-separated target names to measure (default: all)")
     parser.add_argument(
+        "--followers", type=int, default=2000,
+        help="then the fan-out of one new post to N followers (bench/followers_fanout.py); 0 skips it",
+    )  # fmt: skip
+    parser.add_argument(
         "--import-posts", type=int, default=1000,
         help="posts (20 comments each) in the import-wxr benchmark (bench/import_wxr.py; default 1000)",
     )  # fmt: skip
@@ -102,7 +108,12 @@ def main() -> int:
     work.chmod(0o755)  # nginx workers drop root and must read the saved page
     servers: list[subprocess.Popen] = []
     try:
-        return run(options, work, servers)
+        code = run(options, work, servers)
+        if code == 0 and options.followers:
+            from bench import followers_fanout
+
+            code = followers_fanout.main(["--followers", str(options.followers)])
+        return code
     finally:
         for proc in servers:
             stop(proc)
