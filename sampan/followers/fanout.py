@@ -2,10 +2,10 @@
 
 When a post goes live, `start_mailing` makes its `NewPostMailing` (once per post, ever) and queues the task.
 The task sends batches until every instant follower who was following when the post went live has a
-`Delivery` row for it. Each row is written right after the mail server accepts that message, so a worker
-killed mid-batch leaves exactly the messages that went out recorded; the next run (the worker's housekeeping
-picks up a mailing whose lease ran out) skips those and sends the rest. At worst, the one message in flight at
-the instant of a crash goes twice, with the same Message-ID.
+`Delivery` row for it. Rows are written as the mail server accepts each message, so a worker killed mid-batch
+leaves what went out recorded; the next run (the worker's housekeeping picks up a mailing whose lease ran out)
+skips those and sends the rest. At worst, the few messages in flight at the instant of a crash (one per
+connection, accepted but not yet written down) go twice, with the same Message-ID.
 
 What sends nothing: pages, private and password-protected posts, and posts whose date was more than
 `BACKDATED_AFTER` in the past when they went live (imports of old posts, back-dated entries).
