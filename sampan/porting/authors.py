@@ -54,13 +54,13 @@ def read_author_map(path: Path) -> dict[str, str]:
 class Authors:
     """Finds (or makes) the Sampan user for each old login, once per run."""
 
-    def __init__(self, *, mapping: dict[str, str] | None) -> None:
+    def __init__(self, *, mapping: dict[str, str] | None, notes: list[str] | None = None) -> None:
         self.mapping = mapping
         self.listed: dict[str, Author] = {}
         self.by_wp_id: dict[int, str] = {}
         self._users: dict[str, Any] = {}
         self.created: list[str] = []
-        self.notes: list[str] = []
+        self.notes: list[str] = notes if notes is not None else []
 
     def add(self, author: Author) -> None:
         self.listed[author.login] = author

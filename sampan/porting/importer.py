@@ -101,7 +101,7 @@ class Importer:
         self.path, self.options = path, options
         self.progress = progress or (lambda stage, done, total: None)
         self.report = Report(dry_run=options.dry_run)
-        self.authors = Authors(mapping=options.author_map)
+        self.authors = Authors(mapping=options.author_map, notes=self.report.notes)
         self.terms: list[Term] = []
         self.source = ""
         self.items: dict[int, ImportedItem] = {}

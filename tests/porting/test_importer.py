@@ -317,3 +317,9 @@ def test_a_newer_export_adds_only_the_new_comments_in_their_threads(tmp_path):
     gina = Comment.objects.get(author_name="Gina")
     assert gina.parent == Comment.objects.get(author_name="Carol")
     assert Comment.objects.count() == 9
+
+
+def test_without_a_map_an_author_missing_from_the_file_s_list_is_created_and_noted():
+    report = run_import(WXR / "malformed/unknown-author.xml")
+    assert Post.objects.get(slug="stranger").author.username == "ghost"
+    assert "Author 'ghost' is not among the file's authors; created as a new Author." in report.notes
