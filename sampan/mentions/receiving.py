@@ -147,7 +147,11 @@ def _keep(received: ReceivedMention, html: str, url: str, context: str) -> None:
 
 
 def _remove(received: ReceivedMention, why: str, *, code: int) -> None:
-    removed = comments.remove_mention(post=received.post, source_url=received.source, kind=received.protocol)
+    # The source is gone or unlinked: whatever it sent us (a webmention and an old pingback, say) goes.
+    removed = sum(
+        comments.remove_mention(post=received.post, source_url=received.source, kind=kind)
+        for kind in ReceivedMention.Protocol.values
+    )
     if removed:
         _finish(received, Status.REMOVED, f"{why} The mention was removed.")
     else:
