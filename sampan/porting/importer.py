@@ -104,7 +104,9 @@ class Importer:
         self.authors = Authors(mapping=options.author_map, notes=self.report.notes)
         self.terms: list[Term] = []
         self.source = ""
-        self.items: dict[int, ImportedItem] = {}
+        # What earlier runs (and this one) brought, by WordPress ID: small, so memory stays flat.
+        self.attachments: dict[int, ImportedItem] = {}
+        self.posts: dict[int, int] = {}  # WordPress ID → post pk
         self.guids: set[str] = set()
         self.index = media.MediaIndex()
         self.pictures: dict[int, content.Picture] = {}
@@ -200,10 +202,15 @@ class Importer:
 
     def _start(self, channel: Channel) -> None:
         self.source = (channel.base_site_url or channel.link or "unknown").rstrip("/")[:300]
-        for row in ImportedItem.objects.filter(source=self.source):
-            self.items[row.wp_id] = row
-            if row.post_type == "attachment" and row.file:
+        for row in ImportedItem.objects.filter(source=self.source, post_type="attachment"):
+            self.attachments[row.wp_id] = row
+            if row.file:
                 self._index_file(row, title="")
+        self.posts = dict(
+            ImportedItem.objects.filter(source=self.source, post__isnull=False).values_list(
+                "wp_id", "post_id"
+            )
+        )
         # The same items exported under another site address (a moved domain) are found by their GUIDs.
         self.guids = set(
             ImportedItem.objects.exclude(guid="").exclude(source=self.source).values_list("guid", flat=True)
@@ -298,7 +305,7 @@ class Importer:
     def _attachment(self, item: Item) -> None:
         if self._is_duplicate(item):
             return
-        existing = self.items.get(item.wp_id)
+        existing = self.attachments.get(item.wp_id)
         if existing is not None and (existing.file or self.options.skip_media):
             self.report.unchanged["media"] += 1
             return
@@ -325,7 +332,7 @@ class Importer:
                       "old_url": item.attachment_url[:1000], "parent_wp_id": item.parent or None,
                       "local_date": item.post_date[:19]},
         )  # fmt: skip
-        self.items[item.wp_id] = row
+        self.attachments[item.wp_id] = row
         if name:
             self._index_file(row, title=item.title)
             key = media.relative_path(item)
@@ -351,13 +358,20 @@ class Importer:
         if self._is_duplicate(item):
             return
         kind = "pages" if item.post_type == "page" else "posts"
-        existing = self.items.get(item.wp_id)
+        existing = self.posts.get(item.wp_id)
         if existing is None and item.guid and item.guid in self.guids:
-            existing = ImportedItem.objects.filter(guid=item.guid).exclude(post=None).first()
-        if existing is not None and existing.post is not None:
+            existing = (
+                ImportedItem.objects.filter(guid=item.guid)
+                .exclude(post=None)
+                .values_list("post_id", flat=True)
+                .first()
+            )
+        if existing is not None:
             self.report.unchanged[kind] += 1
-            self.imported_before.add(existing.post.pk)
-            self._comments(item, existing.post)  # new comments since the last export still come in
+            self.imported_before.add(existing)
+            self._comments(
+                item, Post.objects.get(pk=existing)
+            )  # new comments since the last export still come in
             self._children_of(item)
             return
         waits, parent = self._parent_page(item)
@@ -373,7 +387,7 @@ class Importer:
             source=self.source, wp_id=item.wp_id, guid=item.guid[:500], post_type=item.post_type, post=post,
             parent_wp_id=item.parent or None, local_date=item.post_date[:19],
         )  # fmt: skip
-        self.items[item.wp_id] = row
+        self.posts[item.wp_id] = post.pk
         self.report.counts[kind] += 1
         self._remember_old_link(item, row, post=post)
         self._comments(item, post)
@@ -383,9 +397,9 @@ class Importer:
         """(whether the page must wait for its parent, further down the file; the parent page or None)."""
         if item.post_type != "page" or not item.parent:
             return False, None
-        known = self.items.get(item.parent)
-        if known is not None and known.post is not None:
-            return False, known.post
+        known = self.posts.get(item.parent)
+        if known is not None:
+            return False, Post.objects.get(pk=known)
         if self.first_line.get(item.parent, 0) > item.line:
             self.waiting.setdefault(item.parent, []).append(item)
             return True, None
@@ -421,7 +435,7 @@ class Importer:
 
     def _featured_image(self, item: Item, post: Post) -> None:
         thumbnail = next((v for k, v in item.meta if k == "_thumbnail_id"), "").strip()
-        row = self.items.get(int(thumbnail)) if thumbnail.isdigit() else None
+        row = self.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
         if row is None or not row.file or self.options.dry_run:
             return
         post.featured_image.name = row.file
