@@ -5,11 +5,11 @@ import xmlrpc.client
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from django.core.cache import cache
 from sampan.mentions.links import link_context, links_in, normalised
 from sampan.mentions.models import ReceivedMention
 from tests.factories import make_post
