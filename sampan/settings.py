@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sampan.core.pagecache.PageCacheMiddleware",
+    "sampan.comments.held.ForgetPostedNotice",  # the manage link shown once after posting
     "sampan.mentions.middleware.MentionEndpoints",  # Link and X-Pingback headers, kept by the page cache
     "sampan.porting.middleware.OldLinks",  # an imported blog's old addresses, before the blog's own
 ]

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from . import admin_personal_data, admin_settings, links, services  # noqa: F401 (admin_settings registers)
 from .models import Comment, DiscussionSettings
+from .rendering import web_address
 
 Status = Comment.Status
 SHOWN_BY_DEFAULT = (Status.PENDING, Status.APPROVED)  # as in WordPress, "All" leaves out spam and trash
@@ -125,7 +126,7 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.author_email:
             lines.append(format_html('<a href="mailto:{0}">{0}</a>', comment.author_email))
         shown = comment.author_url or comment.source_url
-        if shown and links.web_address(shown):
+        if shown and web_address(shown):
             lines.append(format_html('<a href="{0}" rel="nofollow noopener">{0}</a>', shown))
         elif shown:
             lines.append(format_html("{}", shown))  # not a web address: shown, never linked

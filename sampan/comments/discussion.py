@@ -19,7 +19,7 @@ from sampan.blog.discussion import Discussion, Thought
 from sampan.blog.models import Post
 from sampan.core import fragments
 
-from . import guard, held, services, threads
+from . import guard, held, links, services, threads
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings
 
@@ -54,6 +54,7 @@ class CommentsDiscussion:
             "action": reverse("comments:post") + "#respond",
             "signed_in_as": display_name(request.user) if signed_in else "",
             "settings": settings,
+            "manage_path": _just_posted(post, request),
         }
         personal = bool(own) or reply_to is not None
         if personal or not post.is_live or post.password:
@@ -162,6 +163,15 @@ def comment_page_url(comment: Comment) -> str:
     number = page_number_of(comment)
     page = f"comment-page-{number}/" if number > 1 else ""
     return f"{comment.post.get_absolute_url()}{page}#comment-{comment.pk}"
+
+
+def _just_posted(post: Post, request: HttpRequest) -> str:
+    """The commenter's private manage link, on the first page of this post they see after posting (else "")."""
+    comment_id = held.posted_id(request)
+    if comment_id is None or not Comment.objects.filter(pk=comment_id, post=post).exists():
+        return ""
+    setattr(request, held.SHOWN_ATTRIBUTE, True)
+    return reverse("comment_links:manage", args=[links.manage_token(comment_id)])
 
 
 def _thought(comment: Comment) -> Thought:

@@ -38,3 +38,44 @@ def _set(response: HttpResponse, ids: Iterable[int]) -> None:
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+# Right after posting, the commenter's next page shows their private manage link once. The comment's id rides
+# in a short-lived signed cookie (not in the address, which people copy and share); the page that shows the
+# link also removes the cookie (`ForgetPostedNotice`).
+POSTED_COOKIE = "sampan_posted"
+POSTED_SALT = "sampan.comments.posted"
+POSTED_MAX_AGE = 600
+SHOWN_ATTRIBUTE = "sampan_posted_notice_shown"
+
+
+def remember_posted(response: HttpResponse, comment_id: int) -> None:
+    response.set_signed_cookie(
+        POSTED_COOKIE,
+        str(comment_id),
+        salt=POSTED_SALT,
+        max_age=POSTED_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def posted_id(request: HttpRequest) -> int | None:
+    value = (
+        request.get_signed_cookie(POSTED_COOKIE, default="", salt=POSTED_SALT, max_age=POSTED_MAX_AGE) or ""
+    )
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+class ForgetPostedNotice:
+    """Middleware: once a page has shown the manage link, the browser forgets the cookie that asked for it."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, SHOWN_ATTRIBUTE, False):
+            response.delete_cookie(POSTED_COOKIE, samesite="Lax")
+        return response  # type: ignore[no-any-return]

@@ -14,6 +14,7 @@ from sampan.core.models import SiteSettings
 
 from . import links
 from .models import Comment, DiscussionSettings
+from .rendering import web_address
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ def build_message(comment: Comment) -> EmailMultiAlternatives:
         "held": held,
         "site_title": site,
         "kind": comment.get_kind_display().lower(),
-        "author_link": links.web_address(comment.author_url),
-        "source_link": links.web_address(comment.source_url),
+        "author_link": web_address(comment.author_url),
+        "source_link": web_address(comment.source_url),
         "score": None if comment.spam_score is None else f"{comment.spam_score:.0%}",
         "actions": [(LABELS[a], links.moderation_url(comment.pk, a)) for a in actions],
         "queue_url": links.queue_url("pending" if held else "all"),

@@ -59,3 +59,12 @@ def _autolink(text: str) -> str:
 def count_links(text: str) -> int:
     """How many links a comment carries once rendered: what the link-count rule counts."""
     return len(_LINK.findall(render_comment(text)))
+
+
+_WEB_ADDRESS = re.compile(r"(?i)https?://[^\s]")
+
+
+def web_address(url: str) -> str:
+    """`url` when it is a web address safe to link to, else "": a `javascript:` or `data:` website (from an
+    import or an API client, past the form's checks) is never stored, so no template can link it."""
+    return url if _WEB_ADDRESS.match(url or "") else ""

@@ -22,7 +22,7 @@ from sampan.core import pagecache
 from . import spam
 from .models import Comment, DiscussionSettings
 from .policy import Candidate, moderator
-from .rendering import render_comment
+from .rendering import render_comment, web_address
 
 Status = Comment.Status
 
@@ -101,7 +101,7 @@ def submit_comment(
         status=verdict.status,
         author_name=author_name.strip(),
         author_email=author_email.strip(),
-        author_url=author_url.strip(),
+        author_url=web_address(author_url.strip()),
         user=user if user is not None and user.is_authenticated else None,
         body=body,
         body_html=render_comment(body),
@@ -173,7 +173,7 @@ def receive_mention(
         "body": body,
         "body_html": render_comment(body),
         "author_name": author_name,
-        "author_url": author_url,
+        "author_url": web_address(author_url),
         "author_photo": author_photo,
         "mention_type": mention_type,
     }
@@ -237,8 +237,8 @@ def import_comment(
         status=status,
         author_name=author_name,
         author_email=author_email,
-        author_url=author_url,
-        source_url=source_url,
+        author_url=web_address(author_url),
+        source_url=web_address(source_url),
         user=user,
         body=body,
         body_html=render_comment(body),
@@ -322,7 +322,7 @@ def edit_comment(
     if author_name is not None:
         comment.author_name = author_name.strip()
     if author_url is not None:
-        comment.author_url = author_url.strip()
+        comment.author_url = web_address(author_url.strip())
     if author_email is not None:
         comment.author_email = author_email.strip()
     if created_at is not None:

@@ -73,6 +73,7 @@ def post_comment(request: HttpRequest) -> HttpResponseBase:
         field = FIELD_FOR.get(err.field, "")
         return _again(request, post, form, str(err), field=field if field in form.fields else "")
     response = HttpResponseRedirect(discussion.comment_page_url(comment), status=303)
+    held.remember_posted(response, comment.pk)
     if comment.status != Comment.Status.APPROVED and user is None:
         held.remember(request, response, comment.pk)
     return response

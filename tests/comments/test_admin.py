@@ -245,10 +245,15 @@ def test_the_queue_loads_nothing_from_other_origins(editor):
 
 
 def test_a_website_that_is_not_a_web_address_is_shown_but_never_linked(editor):
-    services.import_comment(
-        post=make_post(), body="Imported long ago", status="pending", created_at=timezone.now(),
-        author_name="Old", author_url="javascript:alert(1)",
-    )  # fmt: skip
+    comment = services.import_comment(
+        post=make_post(),
+        body="Imported long ago",
+        status="pending",
+        created_at=timezone.now(),
+        author_name="Old",
+    )
+    # The services never store such a website; a row from before that rule (or written by hand) still has one.
+    Comment.objects.filter(pk=comment.pk).update(author_url="javascript:alert(1)")
     html = signed_in(editor).get(QUEUE + "?status=pending").content.decode()
     assert "javascript:alert(1)" in html
     assert 'href="javascript:' not in html

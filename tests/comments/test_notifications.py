@@ -208,8 +208,9 @@ def test_a_link_to_a_deleted_comment_says_so(post, client):
 def test_a_website_that_is_not_a_web_address_is_not_linked_in_the_mail(post, inbox: Inbox):
     comment = services.import_comment(
         post=post, body="Hi", status="pending", created_at=timezone.now(),
-        author_name="Old", author_email="old@example.org", author_url="javascript:alert(1)",
+        author_name="Old", author_email="old@example.org",
     )  # fmt: skip
+    comment.author_url = "javascript:alert(1)"  # never stored by the services; an old row might hold one
     assert notifications.notify_post_author(comment)
     html = Inbox.html(inbox.messages[0])
     assert "javascript:alert(1)" in html and 'href="javascript:' not in html

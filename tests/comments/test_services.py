@@ -241,3 +241,20 @@ def test_address_hashes_are_forgotten_after_thirty_days():
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.client_hash, recent.client_hash) == ("", "def")
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(1)", "data:text/html,x", " JaVaScRiPt:x", "ftp://x.org"]
+)
+def test_a_website_that_is_not_a_web_address_is_never_stored(website):
+    post = make_post()
+    taken = comment_on(post, author_url=website)
+    imported = services.import_comment(
+        post=post,
+        body="x",
+        status="approved",
+        created_at=timezone.now(),
+        author_url=website,
+        source_url=website,
+    )
+    assert (taken.author_url, imported.author_url, imported.source_url) == ("", "", "")

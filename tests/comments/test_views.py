@@ -101,6 +101,18 @@ def test_same_origin_post_with_no_cookie_is_taken_and_goes_back_to_the_comment(p
     assert comment.status == Comment.Status.PENDING
 
 
+def test_the_page_after_posting_shows_the_private_manage_link_once(post):
+    browser = Client()
+    sent = browser.post(FORM_URL, form_data(post), headers={"Sec-Fetch-Site": "same-origin"})
+    assert "posted" not in sent["Location"]  # never in an address people copy and share
+    landing = browser.get(sent["Location"].split("#")[0])
+    manage = re.search(r'<a href="(/comments/[^"]+)">manage your comment</a>', landing.content.decode())
+    assert manage, "the page after posting offers the manage link"
+    assert browser.get(manage.group(1)).status_code == 200
+    assert b"manage your comment" not in browser.get(post.get_absolute_url()).content
+    assert b"manage your comment" not in Client().get(post.get_absolute_url()).content
+
+
 def test_wordpress_form_address_is_accepted_too(client, post):
     response = client.post("/wp-comments-post.php", form_data(post), headers={"Origin": "http://testserver"})
     assert response.status_code == 303 and Comment.objects.count() == 1
