@@ -27,6 +27,7 @@ from .widget import KIND
 REFRESH_SECONDS = 45
 log = logging.getLogger(__name__)
 _last_refresh = [0.0]
+_refresh_due = [False]  # views were written that pages do not show yet
 
 
 @dataclass
@@ -41,6 +42,7 @@ def flush_spool(*, grace: int = 1) -> Flushed:
     files = spool.closed_files(grace=grace)
     report = Flushed(files=len(files))
     if not files:
+        _refresh_if_due()
         return report
     rows: list[View] = []
     for path in files:
@@ -59,8 +61,17 @@ def flush_spool(*, grace: int = 1) -> Flushed:
     for path in files:
         path.unlink(missing_ok=True)
     if report.page_views:
-        refresh_counters_shown()
+        _refresh_due[0] = True
+    _refresh_if_due()
     return report
+
+
+def _refresh_if_due() -> None:
+    # Checked on every flush, with or without new views: views written just after a refresh must reach the
+    # pages at the next allowed moment, even if no reader comes by in between.
+    if _refresh_due[0] and time.monotonic() - _last_refresh[0] >= REFRESH_SECONDS:
+        refresh_counters_shown(force=True)
+        _refresh_due[0] = False
 
 
 def _read(path: Path, report: Flushed) -> list[View]:

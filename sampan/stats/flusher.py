@@ -1,5 +1,5 @@
-"""The worker's side of the stats: flush the spool every SAMPAN_STATS_FLUSH_SECONDS, roll up every few minutes,
-and flush once more when the worker stops. A thread beside the task worker, so no task row is queued per flush."""
+"""The worker's side of the stats: flush the spool every SAMPAN_STATS_FLUSH_SECONDS, roll up every
+SAMPAN_STATS_ROLLUP_SECONDS, and flush once more when the worker stops. A thread beside the task worker, so no task row is queued per flush."""
 
 import logging
 import threading
@@ -11,7 +11,6 @@ from django.db import close_old_connections
 from .flush import flush_spool
 from .rollup import roll_up
 
-ROLLUP_SECONDS = 300
 log = logging.getLogger(__name__)
 _running: list[tuple[threading.Thread, threading.Event]] = []
 
@@ -44,7 +43,7 @@ def _loop(stop_event: threading.Event) -> None:
             flush_spool()
             if time.monotonic() >= next_rollup:
                 roll_up()
-                next_rollup = time.monotonic() + ROLLUP_SECONDS
+                next_rollup = time.monotonic() + settings.STATS_ROLLUP_SECONDS
         except Exception:  # a bad moment (a locked database) must not end counting for the rest of the run
             log.exception("Stats: flush or roll-up failed; trying again")
         finally:

@@ -47,12 +47,16 @@ class CountingApp:
             return start_response(status, headers, exc_info)
 
         result = self.app(environ, watch)
-        if seen and seen[0].startswith("200") and STAFF_MARK not in environ:
+        if seen and seen[0][:3] in ("200", "304") and STAFF_MARK not in environ:
             try:
-                count(environ, path, seen[1])
+                count(environ, path, seen[1] if seen[0][:3] == "200" else _REVALIDATED)
             except Exception:  # counting must never cost a reader their page
                 log.exception("Could not count a view of %r", path[:200])
         return result
+
+
+# A 304 to a browser that asks for HTML is a reader seeing the page again (a reload, a return visit): a view.
+_REVALIDATED = [("Content-Type", "text/html; revalidated")]
 
 
 def _content_type(headers: list[tuple[str, str]]) -> str:
@@ -65,6 +69,8 @@ def _content_type(headers: list[tuple[str, str]]) -> str:
 def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) -> None:
     content_type = _content_type(headers)
     agent = environ.get("HTTP_USER_AGENT", "")
+    if content_type == "text/html; revalidated" and "text/html" not in environ.get("HTTP_ACCEPT", ""):
+        return  # a script or a feed reader revalidating: not a reader's page view
     if content_type.startswith("text/html"):
         if classify.is_robot(environ, agent) or classify.is_prefetch(environ):
             return

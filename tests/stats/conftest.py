@@ -26,6 +26,7 @@ def _own_spool(settings, tmp_path: Path) -> Iterator[Path]:
     spool.writer.reset()
     visitor.reset()
     flush._last_refresh[0] = 0.0
+    flush._refresh_due[0] = False
     yield settings.STATS_SPOOL_DIR
     spool.writer.reset()
     visitor.reset()

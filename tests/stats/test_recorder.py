@@ -2,6 +2,7 @@
 
 import pytest
 
+from sampan.core import pagecache
 from sampan.stats.models import View
 from tests.factories import make_post, make_user
 
@@ -28,6 +29,15 @@ def test_a_reader_view_is_spooled_not_written_to_the_database(app, post_url):
 def test_pages_answered_from_the_page_cache_are_counted_too(app, post_url):
     visit(app, post_url)
     visit(app, post_url)
+    assert len(spooled_lines()) == 2
+
+
+def test_a_browser_revalidating_its_copy_is_a_view_but_a_script_revalidating_is_not(app, post_url):
+    visit(app, post_url)
+    blob = pagecache._store().load(pagecache.page_key({"PATH_INFO": post_url}))
+    etag = pagecache._decode(blob)[2]  # type: ignore[arg-type,index]
+    assert visit(app, post_url, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT="text/html,*/*").startswith("304")
+    assert visit(app, post_url, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT="*/*").startswith("304")
     assert len(spooled_lines()) == 2
 
 

@@ -13,7 +13,7 @@
     if (button && button.name) data.set(button.name, button.value);
     var status = form.querySelector(".like-status");
     if (button) button.disabled = true;
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), { // not form.action: the buttons are named "action"
       method: "POST",
       body: data,
       credentials: "same-origin",
