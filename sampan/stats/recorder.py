@@ -85,7 +85,7 @@ def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) ->
     site = _site_host()
     hashed = ""
     if not classify.asks_not_to_be_tracked(environ):
-        number = visitor.visitor_hash(secret, environ.get("REMOTE_ADDR", ""), agent, site)
+        number = visitor.visitor_hash(secret, reader_address(environ), agent, site)
         hashed = f"{number:x}"
     referrer = classify.referrer_domain(environ.get("HTTP_REFERER", ""), site) if kind == "p" else ""
     clean_path = path[:MAX_PATH].translate(_NO_SEPARATORS)
@@ -101,6 +101,15 @@ def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) ->
     spool.writer.write(
         ("\t".join("" if f is None else str(f) for f in fields) + "\n").encode("utf-8", "replace")
     )
+
+
+def reader_address(environ: dict[str, Any]) -> str:
+    """The reader's address: behind a proxy on this machine (deploy/nginx.conf), the one it was asked by."""
+    peer = environ.get("REMOTE_ADDR", "")
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and (peer.startswith("127.") or peer == "::1"):
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return peer
 
 
 _NO_SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})

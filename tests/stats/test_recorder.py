@@ -116,3 +116,14 @@ def test_counting_off_counts_nothing(app, post_url, settings):
     settings.STATS_ENABLED = False
     visit(app, post_url)
     assert spooled_lines() == []
+
+
+def test_behind_the_local_proxy_readers_are_told_apart_by_their_own_address(app, post_url):
+    proxied = {"address": "127.0.0.1"}
+    visit(app, post_url, **proxied, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    visit(app, post_url, **proxied, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    visit(app, post_url, address="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")  # not our proxy: ignored
+    visit(app, post_url, address="203.0.113.5")
+    hashes = [line[4] for line in spooled_lines()]
+    assert len(set(hashes[:2])) == 2
+    assert hashes[2] == hashes[3]
