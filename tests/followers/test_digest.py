@@ -43,3 +43,10 @@ def test_a_week_without_posts_sends_no_digest(smtp_server):
     )  # fmt: skip
     assert digest.send_due_digests() == 0
     assert smtp_server.messages == []
+
+
+def test_housekeeping_with_nothing_to_send_leaves_the_outbox_alone(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+    assert digest.send_due_digests() == 0
+    assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").iterdir())
