@@ -5,11 +5,13 @@ import xmlrpc.client
 
 import pytest
 from django.conf import settings as django_settings
+from django_tasks_db.models import DBTaskResult
 
 from sampan.blog import services as blog
 from sampan.blog.models import Post
 from sampan.mentions import sending
 from sampan.mentions.models import MentionSettings, SentMention
+from sampan.mentions.tasks import send_link_mention
 from tests.factories import make_post
 
 from .peers import Page, peer_site
@@ -172,3 +174,15 @@ def test_an_xml_bomb_from_a_pingback_server_is_not_expanded(other_site):
     )
     sending.send_mention(sent)
     assert sent.status == "failed" and "aaaaaaaaaa" not in sent.response
+
+
+def test_with_a_worker_that_can_wait_the_retry_is_queued_for_its_time(other_site, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    other_site.pages["/endpoint"] = Page("busy", status=503)
+    sent = SentMention.objects.create(
+        source="http://127.0.0.1:8000/p/", target=f"{other_site.url}/takes-webmentions"
+    )
+    assert send_link_mention.call(sent.pk) == "retrying"
+    sent.refresh_from_db()
+    (queued,) = DBTaskResult.objects.filter(task_path__endswith="send_link_mention")
+    assert queued.run_after == sent.next_retry_at and queued.args_kwargs["args"] == [sent.pk]

@@ -111,6 +111,12 @@ def test_a_post_on_one_blog_mentions_a_post_on_the_other_by_webmention_then_ping
     # A's worker discovers B's endpoint and sends; B's worker fetches A's page and verifies the link.
     eventually(lambda: "Before going I read a fine piece on boats" in b.page(b_post), "the mention on B")
     page = b.page(b_post)
+    for _ in range(
+        2
+    ):  # the second answer comes from the page cache, with the headers the first went out with
+        with urllib.request.urlopen(b.url + b_post, timeout=30) as response:
+            assert response.headers["Link"] == f'<{b.url}/webmention/>; rel="webmention"'
+            assert response.headers["X-Pingback"] == f"{b.url}/xmlrpc.php"
     assert "1 thought on" in page and f'href="{a.url}{a_post}"' in page
 
     # Pingback too: B's post takes it at /xmlrpc.php, checking A's page before answering.
