@@ -66,6 +66,8 @@ def request_follow(*, email: str, source: str = Follower.Source.FORM) -> None:
     if not _may_mail_confirmation(email):
         log.info("Not sending another confirmation to follower %s today", follower.pk)
         return
+    # A new link is valid for 7 days, so the address is kept 7 days from now.
+    Follower.objects.filter(pk=follower.pk, status=Status.PENDING).update(created_at=timezone.now())
     from .tasks import send_confirmation_mail
 
     send_confirmation_mail.enqueue(follower.pk)
