@@ -37,6 +37,7 @@ class LikeRefused(ValueError):
 class Liker:
     name: str
     url: str = ""
+    photo: str = ""  # a local copy of a webmention author's photo (never a link to another site)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,11 @@ def _build_line(post: Post) -> LikeLine:
         .values_list("name", flat=True)[:NAMES_SHOWN]
     ]
     likers += [
-        Liker(c.author_name or c.author_url, c.author_url)
+        Liker(
+            c.author_name or c.author_url,
+            c.author_url,
+            settings.MEDIA_URL + c.author_photo if c.author_photo else "",
+        )
         for c in received.order_by("-created_at")[:NAMES_SHOWN]
         if c.author_name or c.author_url
     ]

@@ -64,6 +64,7 @@ def test_likes_received_by_webmention_join_the_line():
     Comment.objects.create(
         post=post, kind="webmention", status="approved", mention_type="like", author_name="Chloé",
         author_url="https://chloe.example/", source_url="https://chloe.example/likes/1", body="",
+        author_photo="mentions/chloe.png",
     )  # fmt: skip
     Comment.objects.create(
         post=post, kind="webmention", status="pending", mention_type="like", author_name="Pending Pat",
