@@ -1,10 +1,13 @@
 """TrackBack: a POST to …/slug/trackback/ with url, title, excerpt and blog_name, answered with the spec's XML."""
 
+import httpx
 import pytest
 from django.conf import settings as django_settings
 from lxml import etree
 
 from sampan.comments.models import Comment
+from sampan.core.outbound import Fetched
+from sampan.mentions.discovery import trackback_url
 from tests.factories import make_post
 
 from .peers import Page, peer_site
@@ -76,3 +79,15 @@ def test_a_trackback_to_a_post_closed_to_pings_is_refused(client):
 def test_get_is_not_allowed(client):
     post = make_post("Up the Mekong")
     assert client.get(f"{post.get_absolute_url()}trackback/").status_code == 405
+
+
+def test_a_post_page_tells_trackback_senders_where_to_ping(client):
+    post = make_post("Up the Mekong <& friends>")
+    response = client.get(post.get_absolute_url())
+    page = Fetched(
+        status=200, url=f"{django_settings.SITE_URL}{post.get_absolute_url()}",
+        headers=httpx.Headers({"Content-Type": response["Content-Type"]}), body=response.content, elapsed=0.0,
+    )  # fmt: skip
+    assert trackback_url(page) == f"{django_settings.SITE_URL}{post.get_absolute_url()}trackback/"
+    closed = make_post("Closed", pings_open=False)
+    assert "trackback:ping" not in client.get(closed.get_absolute_url()).content.decode()
