@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from sampan.followers import services
+from sampan.followers import personal, services
 from sampan.followers.models import Follower, FollowerSettings
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,12 @@ def test_an_address_stops_getting_mail_after_the_owners_number_of_hard_bounces()
     services.record_hard_bounce(follower)
     stopped = Follower.objects.get()
     assert (stopped.status, stopped.hard_bounces) == (Follower.Status.BOUNCING, 2)
+
+
+def test_a_readers_data_can_be_shown_and_erased():
+    follower = Follower.objects.create(email="ann@example.org", status=Follower.Status.CONFIRMED)
+    data = personal.personal_data("Ann@Example.org")
+    assert data["follower"]["status"] == "confirmed" and data["follower"]["email"] == "ann@example.org"
+    assert personal.erase_personal_data("ann@example.org") >= 1
+    assert not Follower.objects.filter(pk=follower.pk).exists()
+    assert personal.personal_data("ann@example.org")["follower"] is None
