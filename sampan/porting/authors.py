@@ -100,7 +100,7 @@ class Authors:
         details = self.listed.get(login) or Author(login=login)
         user = users(
             username=username,
-            email=details.email,
+            email=details.email[:254],
             first_name=details.first_name[:150],
             last_name=details.last_name[:150],
             is_staff=True,
