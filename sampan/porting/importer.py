@@ -27,7 +27,7 @@ from sampan.core import pagecache
 
 from . import content, items, media, threads
 from .authors import Authors, UnknownAuthor
-from .models import ImportedComment, ImportedItem, ImportRun, OldLink
+from .models import ImportedItem, ImportRun, OldLink
 from .wxr import Author, Channel, Item, Term, WxrError, WxrReader
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,7 @@ class Importer:
         self.run_row: ImportRun | None = None
         self.terms_known: dict[tuple[str, str], Any] = {}
         self.imported_before: set[int] = set()
+        self.batch_rows: dict[int, ImportedItem] = {}  # post pk → its record, for the batch's comments
         self.old_paths: set[str] = set()
         self.threads = threads.Threads(
             known={},
@@ -244,6 +245,7 @@ class Importer:
             notes=self.report.notes,
             skipped=self.report.skipped,
         )
+        self.batch_rows = {}
         try:
             with transaction.atomic():
                 for item in batch:
@@ -388,6 +390,7 @@ class Importer:
             parent_wp_id=item.parent or None, local_date=item.post_date[:19],
         )  # fmt: skip
         self.posts[item.wp_id] = post.pk
+        self.batch_rows[post.pk] = row
         self.report.counts[kind] += 1
         self._remember_old_link(item, row, post=post)
         self._comments(item, post)
@@ -448,24 +451,23 @@ class Importer:
     def _comments(self, item: Item, post: Post) -> None:
         if not item.comments:
             return
-        if post.pk in self.imported_before:
+        if post.pk in self.imported_before and post.pk not in self.batch_rows:
             # Comments of a post imported by an earlier run: the ones already here are left alone. Only these
             # are looked up, so memory does not grow with the number of comments in the file.
-            self.threads.known.update(
-                ImportedComment.objects.filter(source=self.source, comment__post=post).values_list(
-                    "wp_id", "comment_id"
-                )
-            )
+            row = ImportedItem.objects.filter(source=self.source, post=post).first()
+            if row is not None:
+                self.batch_rows[post.pk] = row
+                self.threads.known.update({int(k): v for k, v in row.comment_ids.items()})
         self.threads.add(item, post)
 
     def _write_comments(self) -> None:
-        created = self.threads.write()
-        ImportedComment.objects.bulk_create(
-            [ImportedComment(source=self.source, wp_id=wp_id, comment=c) for wp_id, c in created],
-            batch_size=threads.BULK,
-        )
-        for _, comment in created:
+        by_post: dict[int, dict[str, int]] = {}
+        for wp_id, comment in self.threads.write():
+            by_post.setdefault(comment.post_id, {})[str(wp_id)] = comment.pk
             self.report.counts["mentions" if comment.is_mention else "comments"] += 1
+        for post_pk, ids in by_post.items():
+            row = self.batch_rows[post_pk]
+            ImportedItem.objects.filter(pk=row.pk).update(comment_ids={**row.comment_ids, **ids})
 
     def _remember_old_link(self, item: Item, row: ImportedItem, *, post: Post | None = None) -> None:
         path = old_path(item.link)

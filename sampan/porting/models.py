@@ -7,7 +7,6 @@ site's links (`/?p=123`, `/archives/slug/`, an attachment page) and let an expor
 from django.db import models
 
 from sampan.blog.models import Post
-from sampan.comments.models import Comment
 
 
 class ImportedItem(models.Model):
@@ -24,6 +23,11 @@ class ImportedItem(models.Model):
     local_date = models.CharField(
         max_length=19, blank=True, help_text="wp:post_date as written on the old site (its own time zone)."
     )
+    # One map per post rather than a row per comment: an import of 200,000 comments writes 10,000 of these.
+    # A comment deleted here stays in the map, so importing a newer export does not bring it back.
+    comment_ids = models.JSONField(
+        default=dict, blank=True, help_text="The post's WordPress comment IDs → comment IDs here."
+    )
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -32,18 +36,6 @@ class ImportedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_type} {self.wp_id} from {self.source}"
-
-
-class ImportedComment(models.Model):
-    source = models.CharField(max_length=300)
-    wp_id = models.BigIntegerField("WordPress comment ID")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "wp_id"], name="unique_imported_comment")]
-
-    def __str__(self) -> str:
-        return f"comment {self.wp_id} from {self.source}"
 
 
 class OldLink(models.Model):

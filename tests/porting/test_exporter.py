@@ -11,7 +11,7 @@ from lxml import etree
 from sampan.blog.models import Category, Post, Tag
 from sampan.comments.models import Comment
 from sampan.porting.exporter import write_wxr
-from sampan.porting.models import ImportedComment, ImportedItem, ImportRun, OldLink
+from sampan.porting.models import ImportedItem, ImportRun, OldLink
 from sampan.porting.wxr import Item, read_wxr
 from tests.factories import make_post
 
@@ -71,7 +71,7 @@ def snapshot() -> dict:
 
 
 def empty_the_site() -> None:
-    for model in (ImportedComment, OldLink, ImportedItem, ImportRun, Comment):
+    for model in (OldLink, ImportedItem, ImportRun, Comment):
         model.objects.all().delete()
     Post.objects.filter(parent__isnull=False).delete()
     Post.objects.all().delete()
