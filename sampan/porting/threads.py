@@ -40,7 +40,7 @@ def comment_from(c: WxrComment, *, post: Post, parent_id: int | None, user: Any)
         raise ItemSkipped(f"comment type “{c.type}” has no counterpart")
     mention = kind != Comment.Kind.COMMENT
     return Comment(
-        post=post,
+        post_id=post.pk,
         parent_id=parent_id,
         kind=kind,
         status=STATUSES.get(c.approved, Comment.Status.PENDING),
@@ -49,7 +49,7 @@ def comment_from(c: WxrComment, *, post: Post, parent_id: int | None, user: Any)
         author_email=c.email[:254],
         author_url=c.url[:500],
         source_url=c.url[:1000] if mention else "",
-        user=user,
+        user_id=user.pk if user is not None else None,
         body=c.content,
         body_html=render_comment(c.content),
     )
