@@ -165,6 +165,9 @@ def _finish(received: ReceivedMention, status: str, message: str, *, code: int =
     log.info("%s from %s to %s: %s", received.protocol, received.source, received.target, message)
 
 
-def already_registered(*, post_id: int, source: str, kind: str) -> bool:
-    """Pingback's 0x0030: this source already pinged this post (and the mention is there)."""
-    return Comment.objects.filter(post_id=post_id, source_url=source, kind=kind).exists()
+def already_registered(*, post_id: int, source: str) -> bool:
+    """Pingback's 0x0030: this source's mention of this post is already there (by any protocol: a page that sent
+    a webmention and then pings too would otherwise show twice)."""
+    return (
+        Comment.objects.filter(post_id=post_id, source_url=source).exclude(kind=Comment.Kind.COMMENT).exists()
+    )

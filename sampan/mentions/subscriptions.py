@@ -6,7 +6,7 @@ from django.db import transaction
 
 from sampan.blog.models import Post
 
-from .models import SentMention
+from .models import MentionSettings, SentMention
 from .sending import may_send_for, source_of
 
 
@@ -22,7 +22,7 @@ def post_went_out(*, post: Post, **_: Any) -> None:
 
 def post_withdrawn(*, post: Post, **_: Any) -> None:
     """Back to draft, private or deleted: the pages it linked hear that it is gone (the post answers 404)."""
-    if not SentMention.objects.filter(post=post).exists():
+    if not MentionSettings.load().send or not SentMention.objects.filter(post=post).exists():
         return
     from .tasks import send_post_mentions
 

@@ -111,24 +111,33 @@ def test_a_post_on_one_blog_mentions_a_post_on_the_other_by_webmention_then_ping
     # A's worker discovers B's endpoint and sends; B's worker fetches A's page and verifies the link.
     eventually(lambda: "Before going I read a fine piece on boats" in b.page(b_post), "the mention on B")
     page = b.page(b_post)
-    for _ in range(
-        2
-    ):  # the second answer comes from the page cache, with the headers the first went out with
+    assert "1 thought on" in page and f'href="{a.url}{a_post}"' in page
+    # The second answer comes from the page cache, with the headers the first went out with.
+    for _ in range(2):
         with urllib.request.urlopen(b.url + b_post, timeout=30) as response:
             assert response.headers["Link"] == f'<{b.url}/webmention/>; rel="webmention"'
             assert response.headers["X-Pingback"] == f"{b.url}/xmlrpc.php"
-    assert "1 thought on" in page and f'href="{a.url}{a_post}"' in page
 
-    # Pingback too: B's post takes it at /xmlrpc.php, checking A's page before answering.
-    c_post = b.shell(MAKE_POST, TITLE="River food", BODY="Noodles.")
+    # Pingback: B takes it at /xmlrpc.php, checking A's page before answering. (A sends nothing itself now.)
     server = xmlrpc.client.ServerProxy(f"{b.url}/xmlrpc.php")
-    answer = server.pingback.ping(f"{a.url}{a_post}", f"{b.url}{b_post}")
-    assert "registered" in str(answer)  # a pingback beside the webmention: another kind, from the same page
     with pytest.raises(xmlrpc.client.Fault) as fault:
-        server.pingback.ping(f"{a.url}{a_post}", f"{b.url}{c_post}")
-    assert fault.value.faultCode == 0x0011  # A's post does not link to "River food"
+        server.pingback.ping(f"{a.url}{a_post}", f"{b.url}{b_post}")
+    assert fault.value.faultCode == 0x0030  # that page's mention is already there, by webmention
+    a.shell(
+        "from sampan.mentions.models import MentionSettings as M; M.objects.update_or_create(pk=1, defaults={'send': False})"
+    )
+    c_post = b.shell(MAKE_POST, TITLE="River food", BODY="Noodles.")
+    a_food = a.shell(MAKE_POST, TITLE="Eating", BODY=f"The [noodle soup]({b.url}{c_post}) was the best.")
+    assert "registered" in str(server.pingback.ping(f"{a.url}{a_food}", f"{b.url}{c_post}"))
+    assert "Pingback:" in b.page(c_post) and "[…] The noodle soup was the best. […]" in b.page(c_post)
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        server.pingback.ping(f"{a.url}{a_food}", f"{b.url}{b_post}")
+    assert fault.value.faultCode == 0x0011  # "Eating" does not link to "Boats of the Mekong"
+    a.shell(
+        "from sampan.mentions.models import MentionSettings as M; M.objects.filter(pk=1).update(send=True)"
+    )
 
-    # A's post is withdrawn: A tells B again, B finds A's page gone (404) and removes both mentions.
+    # A's post is withdrawn: A tells B again, B finds A's page gone (404) and removes the mention.
     slug = a_post.rstrip("/").rsplit("/", 1)[-1]
     a.shell(EDIT_POST, SLUG=slug, BODY="Gone.", STATUS="draft")
     eventually(lambda: "fine piece on boats" not in b.page(b_post), "the webmention removed from B")

@@ -25,7 +25,7 @@ def ping(request: HttpRequest, source: Any, target: Any) -> str:
         raise Fault(targets.GENERIC, "The source and target must be strings.")
     try:
         post = targets.post_for_target(target)
-        if receiving.already_registered(post_id=post.pk, source=source.strip(), kind=Comment.Kind.PINGBACK):
+        if receiving.already_registered(post_id=post.pk, source=source.strip()):
             raise Fault(targets.ALREADY_REGISTERED, "The pingback has already been registered.")
         received = receiving.accept_mention(
             protocol=ReceivedMention.Protocol.PINGBACK, source=source, target=target,
