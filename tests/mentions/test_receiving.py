@@ -267,3 +267,25 @@ def test_posts_and_pages_advertise_both_endpoints_in_headers_and_head(client, po
         html = response.content.decode()
         assert f'<link rel="webmention" href="{django_settings.SITE_URL}/webmention/">' in html
         assert f'<link rel="pingback" href="{django_settings.SITE_URL}/xmlrpc.php">' in html
+
+
+@pytest.mark.parametrize(
+    "path, page, why",
+    [
+        ("/huge", Page("<p>" + "x" * (receiving.MAX_SOURCE_BYTES + 10) + "</p>"), "allowed"),
+        ("/loop", Page("", status=302, headers={"Location": "/loop"}), "redirects"),
+        (
+            "/gone-private",
+            Page("", status=302, headers={"Location": "http://10.0.0.7/"}),
+            "cannot be fetched",
+        ),
+    ],
+)
+def test_huge_looping_or_private_sources_are_refused_with_a_clear_status(
+    client, other_site, post, django_capture_on_commit_callbacks, path, page, why
+):
+    other_site.pages[path] = page
+    response = send(client, f"{other_site.url}{path}", target_of(post), django_capture_on_commit_callbacks)
+    received = ReceivedMention.objects.get(token=urlsplit(response["Location"]).path.split("/")[-2])
+    assert received.status == "rejected" and why in received.message, received.message
+    assert not Comment.objects.exists()
