@@ -34,6 +34,7 @@ MAX_ATTEMPTS = 5
 FIRST_WAIT = timedelta(minutes=1)
 PAGE_BYTES = 1024 * 1024
 TIMEOUT = 15.0
+MAX_TARGET = 1500  # longer links are no pages anyone mentions (and would not fit the record's unique index)
 Status = SentMention.Status
 
 
@@ -59,7 +60,7 @@ def plan_mentions(*, source: str, html: str, post: Post | None) -> list[SentMent
     allow_own = MentionSettings.load().send_to_own_site
     wanted = [
         url for url in links_in(html, base=source)
-        if url != normalised(source) and (allow_own or not is_own_site(url))
+        if url != normalised(source) and len(url) <= MAX_TARGET and (allow_own or not is_own_site(url))
     ]  # fmt: skip
     queued = []
     for url in wanted:
