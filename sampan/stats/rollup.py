@@ -49,7 +49,10 @@ def roll_up(*, today: date | None = None) -> RolledUp:
         report.days = len(days)
     report.rolling_seconds = time.perf_counter() - started
     cutoff = today - timedelta(days=settings.STATS_RAW_DAYS)
-    report.raw_deleted, _ = View.objects.filter(day__lt=cutoff).delete()
+    for day in sorted(View.objects.filter(day__lt=cutoff).values_list("day", flat=True).distinct()):
+        # A day at a time: each delete is its own short transaction, so the flush is never kept waiting long.
+        deleted, _ = View.objects.filter(day=day).delete()
+        report.raw_deleted += deleted
     report.secrets_forgotten = visitor.forget_old_secrets(before=today)
     report.pruning_seconds = time.perf_counter() - started - report.rolling_seconds
     if report.days or report.raw_deleted:
