@@ -29,7 +29,7 @@ def keep_photo(url: str) -> str:
         return ""
     name = f"{FOLDER}/{hashlib.sha256(url.encode()).hexdigest()[:32]}.png"
     try:
-        fetched = fetch(url, purpose="mention author photo", max_bytes=MAX_PHOTO_BYTES, timeout=10)
+        fetched = fetch(url, purpose="mention-author-photo", max_bytes=MAX_PHOTO_BYTES, timeout=10)
     except OutboundError as exc:
         log.info("Mention author photo %s not kept: %s", url, exc)
         return ""

@@ -96,7 +96,7 @@ def verify_mention(received: ReceivedMention) -> ReceivedMention:
 def _verify(received: ReceivedMention) -> None:
     try:
         page = fetch(
-            received.source, purpose=f"{received.protocol} verification",
+            received.source, purpose=f"{received.protocol}-verify",
             max_bytes=MAX_SOURCE_BYTES, timeout=SOURCE_TIMEOUT,
         )  # fmt: skip
     except OutboundRefused as exc:

@@ -109,7 +109,7 @@ def _retry(sent: SentMention, why: str) -> None:
 
 
 def _send(sent: SentMention) -> None:
-    page = _get(sent.target, purpose="mention discovery")
+    page = _get(sent.target, purpose="mention-discover")
     if page.status >= 500:
         raise TryLater(f"The linked page answered {page.status}.")
     endpoint = webmention_endpoint(page)
@@ -141,7 +141,7 @@ def _get(url: str, *, purpose: str, **kwargs: object) -> Fetched:
 def _send_webmention(sent: SentMention) -> None:
     answer = _get(
         sent.endpoint,
-        purpose="webmention",
+        purpose="webmention-send",
         method="POST",
         data={"source": sent.source, "target": sent.target},
     )
@@ -158,7 +158,7 @@ def _send_webmention(sent: SentMention) -> None:
 def _send_pingback(sent: SentMention) -> None:
     call = xmlrpc.client.dumps((sent.source, sent.target), methodname="pingback.ping").encode()
     answer = _get(
-        sent.endpoint, purpose="pingback", method="POST", data=call, headers={"Content-Type": "text/xml"}
+        sent.endpoint, purpose="pingback-send", method="POST", data=call, headers={"Content-Type": "text/xml"}
     )
     if answer.status >= 500:
         raise TryLater(f"The Pingback server answered {answer.status}.")
