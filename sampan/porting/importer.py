@@ -10,52 +10,32 @@ by its WordPress ID or GUID and left alone, so nothing is doubled).
 import copy
 import hashlib
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
 from django.db.models import F
 
 from sampan.blog import images
-from sampan.blog.models import Category, Post, Tag
+from sampan.blog.models import Post
 from sampan.blog.services import import_post
 from sampan.core import pagecache
 
-from . import content, items, media, threads
+from . import content, items, threads
+from .attachments import Attachments
 from .authors import Authors, UnknownAuthor
-from .models import ImportedItem, ImportRun, OldLink
+from .links import LinkBook
+from .models import ImportedItem, ImportRun
+from .report import ImportStopped, Options, Report
+from .terms import make_terms
 from .wxr import Author, Channel, Item, Term, WxrError, WxrReader
+
+__all__ = ["ImportStopped", "Options", "Report", "import_wxr"]
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]  # (stage, items done, items in all if known)
-
-
-@dataclass
-class Options:
-    dry_run: bool = False
-    author_map: dict[str, str] | None = None
-    skip_media: bool = False
-    media_from: Path | None = None
-    batch_size: int = 100
-
-
-@dataclass
-class Report:
-    counts: Counter[str] = field(default_factory=Counter)  # posts, pages, comments, mentions, media, …
-    unchanged: Counter[str] = field(default_factory=Counter)  # already imported by an earlier run
-    skipped: Counter[str] = field(default_factory=Counter)  # reason → how many
-    notes: list[str] = field(default_factory=list)
-    resumed_after_line: int = 0
-    dry_run: bool = False
-
-
-class ImportStopped(Exception):
-    """The import could not go on; the message names the item and line, and what is (not) in."""
 
 
 class _DryRunOver(Exception):
@@ -89,13 +69,6 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def old_path(link: str) -> str | None:
-    """The path an item's <link> had, if it is one a path lookup can answer (not "/?p=12", not the home)."""
-    parts = urlsplit(link.strip())
-    path = unquote(parts.path or "/")
-    return None if path == "/" or len(path) > 500 else path
-
-
 class Importer:
     def __init__(self, path: Path, options: Options, progress: Progress | None) -> None:
         self.path, self.options = path, options
@@ -104,23 +77,20 @@ class Importer:
         self.authors = Authors(mapping=options.author_map, notes=self.report.notes)
         self.terms: list[Term] = []
         self.source = ""
-        # What earlier runs (and this one) brought, by WordPress ID: small, so memory stays flat.
-        self.attachments: dict[int, ImportedItem] = {}
+        self.links = LinkBook(self.report.notes)
+        self.media = Attachments(options=options, report=self.report, links=self.links)
+        # Posts earlier runs (and this one) brought, by WordPress ID: small, so memory stays flat.
         self.posts: dict[int, int] = {}  # WordPress ID → post pk
         self.guids: set[str] = set()
-        self.index = media.MediaIndex()
-        self.pictures: dict[int, content.Picture] = {}
         self.first_line: dict[int, int] = {}
         self.waiting: dict[int, list[Item]] = {}
         self.posts_in_file = 0
         self.current: Item | None = None
         self.last_done: Item | None = None
-        self.written: list[Path] = []
         self.run_row: ImportRun | None = None
         self.terms_known: dict[tuple[str, str], Any] = {}
         self.imported_before: set[int] = set()
         self.batch_rows: dict[int, ImportedItem] = {}  # post pk → its record, for the batch's comments
-        self.old_paths: set[str] = set()
         self.threads = threads.Threads(
             known={},
             users=self.authors,
@@ -160,7 +130,7 @@ class Importer:
                 self.posts_in_file += 1
         self._commit(attachments, self._attachment)
         self.progress("media", done + len(attachments), done + len(attachments))
-        self._make_terms()
+        make_terms(self.terms, self.report)
         self._second_pass()
         ImportRun.objects.filter(pk=self.run_row.pk).update(finished=True, source=self.source[:300])
 
@@ -203,10 +173,8 @@ class Importer:
 
     def _start(self, channel: Channel) -> None:
         self.source = (channel.base_site_url or channel.link or "unknown").rstrip("/")[:300]
-        for row in ImportedItem.objects.filter(source=self.source, post_type="attachment"):
-            self.attachments[row.wp_id] = row
-            if row.file:
-                self._index_file(row, title="")
+        self.media.load(self.source)
+        self.links.load()
         self.posts = dict(
             ImportedItem.objects.filter(source=self.source, post__isnull=False).values_list(
                 "wp_id", "post_id"
@@ -216,7 +184,6 @@ class Importer:
         self.guids = set(
             ImportedItem.objects.exclude(guid="").exclude(source=self.source).values_list("guid", flat=True)
         )
-        self.old_paths = set(OldLink.objects.values_list("path", flat=True))
 
     def _first_seen(self, item: Item) -> None:
         self.first_line.setdefault(item.wp_id, item.line)
@@ -238,7 +205,7 @@ class Importer:
             return
         saved = copy.deepcopy((self.report.counts, self.report.unchanged, self.report.skipped))
         notes = len(self.report.notes)
-        self.written = []
+        self.media.written = []
         self.threads = threads.Threads(
             known={},
             users=self.authors,
@@ -256,7 +223,7 @@ class Importer:
                     items_done=F("items_done") + len(batch), last_line=batch[-1].line
                 )
         except (Exception, KeyboardInterrupt) as err:
-            for path in self.written:
+            for path in self.media.written:
                 path.unlink(missing_ok=True)
             self.report.counts, self.report.unchanged, self.report.skipped = saved
             del self.report.notes[notes:]
@@ -272,84 +239,9 @@ class Importer:
             ) from err
         self.last_done = batch[-1]
 
-    # Header --------------------------------------------------------------------------------------------------
-
-    def _make_terms(self) -> None:
-        with transaction.atomic():
-            parents: list[tuple[Category, str]] = []
-            for term in self.terms:
-                slug = items.slugify(unquote(term.slug) or term.name, allow_unicode=True)[:200]
-                if not slug:
-                    continue
-                if term.taxonomy in items.INTERNAL_TAXONOMIES:
-                    self.report.skipped[f"{term.taxonomy} terms: WordPress's own machinery"] += 1
-                    continue
-                model: type[Category] | type[Tag] = Category if term.taxonomy == "category" else Tag
-                fields = {"name": term.name[:200] or slug, "description": term.description}
-                if model is Tag:
-                    fields.pop("description")
-                obj, created = model.objects.get_or_create(slug=slug, defaults=fields)
-                kind = "categories" if model is Category else "tags"
-                (self.report.counts if created else self.report.unchanged)[kind] += 1
-                if isinstance(obj, Category) and term.parent and created:
-                    parents.append((obj, items.slugify(unquote(term.parent), allow_unicode=True)))
-            for category, parent_slug in parents:
-                parent = Category.objects.filter(slug=parent_slug).first()
-                if parent is None:
-                    self.report.notes.append(
-                        f"Category {category.slug!r}: its parent {parent_slug!r} is not in the file."
-                    )
-                elif parent.pk != category.pk:
-                    Category.objects.filter(pk=category.pk).update(parent=parent)
-
-    # Attachments ---------------------------------------------------------------------------------------------
-
     def _attachment(self, item: Item) -> None:
-        if self._is_duplicate(item):
-            return
-        existing = self.attachments.get(item.wp_id)
-        if existing is not None and (existing.file or self.options.skip_media):
-            self.report.unchanged["media"] += 1
-            return
-        name = ""
-        if self.options.skip_media:
-            self.report.skipped["media: not brought (--skip-media)"] += 1
-        elif self.options.dry_run and self.options.media_from is None:
-            self.report.counts["media"] += 1  # would be downloaded
-        else:
-            try:
-                rel, data = media.obtain(item, media_from=self.options.media_from)
-            except media.MediaSkipped as err:
-                self.report.skipped[f"media: {err}"] += 1
-                self.report.notes.append(
-                    f"Attachment {item.label} ({item.attachment_url}) not brought: {err}"
-                )
-            else:
-                name = rel if self.options.dry_run else self._save(rel, data)
-                self.report.counts["media"] += 1
-        row, _ = ImportedItem.objects.update_or_create(
-            source=self.source,
-            wp_id=item.wp_id,
-            defaults={"guid": item.guid[:500], "post_type": "attachment", "file": name,
-                      "old_url": item.attachment_url[:1000], "parent_wp_id": item.parent or None,
-                      "local_date": item.post_date[:19]},
-        )  # fmt: skip
-        self.attachments[item.wp_id] = row
-        if name:
-            self._index_file(row, title=item.title)
-            key = media.relative_path(item)
-            self.index.add(old_url="", key=key, local_url=media.url_of(name))
-        self._remember_old_link(item, row)
-
-    def _save(self, rel: str, data: bytes) -> str:
-        name, path = media.save(rel, data)
-        self.written.append(path)
-        return name
-
-    def _index_file(self, row: ImportedItem, *, title: str) -> None:
-        url = media.url_of(row.file)
-        self.index.add(old_url=row.old_url, key=media.uploads_key(row.old_url) or row.file, local_url=url)
-        self.pictures[row.wp_id] = content.Picture(url=url, title=title, parent_wp_id=row.parent_wp_id or 0)
+        if not self._is_duplicate(item):
+            self.media.bring(item)
 
     # Posts and pages -----------------------------------------------------------------------------------------
 
@@ -371,9 +263,8 @@ class Importer:
         if existing is not None:
             self.report.unchanged[kind] += 1
             self.imported_before.add(existing)
-            self._comments(
-                item, Post.objects.get(pk=existing)
-            )  # new comments since the last export still come in
+            # New comments since the last export still come in.
+            self._comments(item, Post.objects.get(pk=existing))
             self._children_of(item)
             return
         waits, parent = self._parent_page(item)
@@ -392,7 +283,7 @@ class Importer:
         self.posts[item.wp_id] = post.pk
         self.batch_rows[post.pk] = row
         self.report.counts[kind] += 1
-        self._remember_old_link(item, row, post=post)
+        self.links.remember(item, row, post=post)
         self._comments(item, post)
         self._children_of(item)
 
@@ -418,9 +309,9 @@ class Importer:
     def _save_post(self, item: Item, *, author: Any, parent: Post | None) -> Post:
         body = content.to_html(
             item.content,
-            pictures=self.pictures,
+            pictures=self.media.pictures,
             post_wp_id=item.wp_id,
-            rewrite_url=self.index.rewrite if self.index.files else None,
+            rewrite_url=self.media.index.rewrite if self.media.index.files else None,
         )
         post = items.post_from(item, author=author, body=body, parent=parent)
         wanted = post.slug
@@ -438,7 +329,7 @@ class Importer:
 
     def _featured_image(self, item: Item, post: Post) -> None:
         thumbnail = next((v for k, v in item.meta if k == "_thumbnail_id"), "").strip()
-        row = self.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
+        row = self.media.rows.get(int(thumbnail)) if thumbnail.isdigit() else None
         if row is None or not row.file or self.options.dry_run:
             return
         post.featured_image.name = row.file
@@ -468,13 +359,3 @@ class Importer:
         for post_pk, ids in by_post.items():
             row = self.batch_rows[post_pk]
             ImportedItem.objects.filter(pk=row.pk).update(comment_ids={**row.comment_ids, **ids})
-
-    def _remember_old_link(self, item: Item, row: ImportedItem, *, post: Post | None = None) -> None:
-        path = old_path(item.link)
-        if path is None or (post is not None and path == unquote(post.get_absolute_url())):
-            return  # it answers there already
-        if path not in self.old_paths:
-            OldLink.objects.create(path=path, item=row)
-            self.old_paths.add(path)
-        elif not OldLink.objects.filter(path=path, item=row).exists():
-            self.report.notes.append(f"{item.label}: its old address {path} already leads to another item.")
