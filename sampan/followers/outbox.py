@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 FILES_SHOWN = 100
+MESSAGES_SHOWN = 200  # a fan-out writes thousands; the newest are what an owner looks for
 
 
 def folder() -> Path | None:
@@ -32,7 +33,9 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
         for path in files:
             for number, message in enumerate(_messages_in(path)):
                 rows.append({"file": path.name, "number": number, "message": message})
-    context = {"title": "Outbox", "rows": rows, "folder": where, "backend": settings.EMAIL_BACKEND}
+            if len(rows) >= MESSAGES_SHOWN:
+                break
+    context = {"title": "Outbox", "rows": rows[:MESSAGES_SHOWN], "folder": where, "limit": MESSAGES_SHOWN}
     return render(request, "admin/followers/outbox.html", context)
 
 
