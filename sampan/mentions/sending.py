@@ -128,12 +128,27 @@ def _send(sent: SentMention) -> None:
     )
 
 
-def _get(url: str, *, purpose: str, **kwargs: object) -> Fetched:
+def _get(
+    url: str,
+    *,
+    purpose: str,
+    method: str = "GET",
+    data: dict[str, str] | bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Fetched:
     host = urlsplit(url).netloc
     if not ratelimit.allow("mention-send-host", host, limit=PER_TARGET_HOST[0], window=PER_TARGET_HOST[1]):
         raise HostBusy(f"Waiting: {host} had enough requests from us this minute.")
     try:
-        return fetch(url, purpose=purpose, max_bytes=PAGE_BYTES, timeout=TIMEOUT, **kwargs)  # type: ignore[arg-type]
+        return fetch(
+            url,
+            purpose=purpose,
+            method=method,
+            data=data,
+            headers=headers,
+            max_bytes=PAGE_BYTES,
+            timeout=TIMEOUT,
+        )
     except (OutboundTimeout, ConnectionFailed) as exc:
         raise TryLater(str(exc)) from None
 

@@ -11,6 +11,7 @@ from PIL import Image
 
 from sampan.comments.models import Comment, DiscussionSettings
 from sampan.comments.services import approve_comment
+from sampan.core.models import OutboundRequest
 from sampan.likes import services as likes
 from sampan.mentions import receiving
 from sampan.mentions.models import MentionSettings, ReceivedMention
@@ -289,3 +290,16 @@ def test_huge_looping_or_private_sources_are_refused_with_a_clear_status(
     received = ReceivedMention.objects.get(token=urlsplit(response["Location"]).path.split("/")[-2])
     assert received.status == "rejected" and why in received.message, received.message
     assert not Comment.objects.exists()
+
+
+def test_every_request_for_a_mention_is_on_the_outbound_ledger(
+    client, other_site, post, django_capture_on_commit_callbacks
+):
+    other_site.pages["/me.png"] = Page(png(), content_type="image/png")
+    other_site.pages["/reply"] = Page(reply_page(target_of(post), photo=f"{other_site.url}/me.png"))
+    send(client, f"{other_site.url}/reply", target_of(post), django_capture_on_commit_callbacks)
+    ledger = OutboundRequest.objects.order_by("pk")
+    assert [(r.purpose, r.url, r.status) for r in ledger] == [
+        ("webmention-verify", f"{other_site.url}/reply", 200),
+        ("mention-author-photo", f"{other_site.url}/me.png", 200),
+    ]
