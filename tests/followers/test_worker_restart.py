@@ -21,8 +21,8 @@ from aiosmtpd.controller import Controller
 
 from tests.servers import free_port, sampan_env
 
-FOLLOWERS = 120
-KILL_AFTER = 30
+FOLLOWERS = 250
+KILL_AFTER = 25
 
 SEED = f"""
 import django; django.setup()
