@@ -21,6 +21,7 @@ from .models import Delivery, Follower, FollowerSettings, NewPostMailing
 log = logging.getLogger(__name__)
 
 EVERY = timedelta(days=7)
+PER_RUN = 1000  # digests per housekeeping run (every few minutes), so one run never holds the worker for long
 
 
 def due_followers(now: datetime) -> Any:
@@ -49,7 +50,7 @@ def send_due_digests(*, now: datetime | None = None, connection: Any = None) -> 
         return 0  # no connection opened (with the outbox, an empty file every few minutes)
     connection = connection or get_connection()
     with connection:
-        for follower in due_followers(now).order_by("pk").iterator():
+        for follower in due_followers(now).order_by("pk")[:PER_RUN].iterator():
             posts = posts_for(follower, now)
             if posts:
                 connection.send_messages([digest_message(follower, posts, full_text=full_text)])
