@@ -89,18 +89,10 @@ def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) ->
         hashed = f"{number:x}"
     referrer = classify.referrer_domain(environ.get("HTTP_REFERER", ""), site) if kind == "p" else ""
     clean_path = path[:MAX_PATH].translate(_NO_SEPARATORS)
-    fields = (
-        day.isoformat(),
-        kind,
-        clean_path,
-        referrer,
-        hashed,
-        source.translate(_NO_SEPARATORS),
-        subscribers,
-    )
-    spool.writer.write(
-        ("\t".join("" if f is None else str(f) for f in fields) + "\n").encode("utf-8", "replace")
-    )
+    if source:
+        source = source.translate(_NO_SEPARATORS)
+    line = f"{day.isoformat()}\t{kind}\t{clean_path}\t{referrer}\t{hashed}\t{source}\t{'' if subscribers is None else subscribers}\n"
+    spool.writer.write(line.encode("utf-8", "replace"))
 
 
 def reader_address(environ: dict[str, Any]) -> str:
