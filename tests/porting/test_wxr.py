@@ -97,3 +97,20 @@ def test_memory_does_not_hold_items_already_read():
     reader = read_wxr(MOVING_IN)
     items = [r for r in reader if isinstance(r, Item)]
     assert len(items) == 14  # each was cleared from the tree once read; what we hold are our own records
+
+
+def test_elements_count_by_their_namespace_not_their_prefix():
+    """WordPress's namespace edge cases (less the item whose namespace URI libxml2 refuses as invalid)."""
+    found = records("namespace-edge-cases-ascii.xml")
+    assert [a.login for a in found if isinstance(a, Author)] == ["real_user", "version_conflict"]
+    items = [(i.title, i.wp_id, i.post_type) for i in found if isinstance(i, Item)]
+    assert items == [
+        ("Mixed Namespaces", 999, "post"),
+        ("No Prefix", 2, "post"),
+        ("Empty Namespace", 3, "post"),
+        ("Hijacked Namespace", 0, ""),
+        ("Namespace Bomb", 6, "post"),
+    ]
+    mixed = next(i for i in found if isinstance(i, Item) and i.wp_id == 999)
+    assert mixed.meta == [("normal_key", "normal_value")]  # the postmeta in a foreign namespace is not ours
+    assert [t.slug for t in found if isinstance(t, Term)] == ["old-version", "new-version"]
