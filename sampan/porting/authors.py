@@ -1,5 +1,6 @@
 """Who wrote what: the old site's authors, mapped to Sampan users by a map file or created as Authors.
 
+Items that name no author go to the first administrator, as WordPress gives them to whoever imports.
 The map file is CSV, one author a line: `old_login,new_username` (the old WordPress login, then an existing
 Sampan user's name). Blank lines and lines starting with # are ignored. With a map, posts by an author who is
 not in it are skipped and reported; without one, each author becomes a Sampan user of the same name (in the
@@ -85,7 +86,14 @@ class Authors:
     def _find(self, login: str) -> Any:
         users = get_user_model()
         if not login:
-            raise UnknownAuthor("it names no author (dc:creator is empty)")
+            # WordPress gives such items to whoever runs the import; here, that is the first administrator.
+            admin = users.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+            if admin is None:
+                raise UnknownAuthor(
+                    "it names no author (dc:creator is empty) and this site has no administrator"
+                )
+            self.notes.append(f"Items that name no author go to the administrator {admin.get_username()!r}.")
+            return admin
         if self.mapping is not None:
             if login not in self.mapping:
                 raise UnknownAuthor(f"its author {login!r} is not in the author map")

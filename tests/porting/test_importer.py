@@ -323,3 +323,12 @@ def test_without_a_map_an_author_missing_from_the_file_s_list_is_created_and_not
     report = run_import(WXR / "malformed/unknown-author.xml")
     assert Post.objects.get(slug="stranger").author.username == "ghost"
     assert "Author 'ghost' is not among the file's authors; created as a new Author." in report.notes
+
+
+def test_items_that_name_no_author_go_to_the_first_administrator():
+    admin = make_user("owner", role="Administrator")
+    report = run_import(WXR / "namespace-edge-cases-ascii.xml")
+    titles = set(Post.objects.filter(author=admin).values_list("title", flat=True))
+    assert titles == {"Mixed Namespaces", "No Prefix", "Empty Namespace", "Namespace Bomb"}
+    assert "Items that name no author go to the administrator 'owner'." in report.notes
+    assert report.skipped["untyped items: no counterpart in Sampan"] == 1  # the one in a hijacked namespace
