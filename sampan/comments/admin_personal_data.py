@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from . import services
+from sampan.core import personal_data
+
 from .models import Comment
 from .selfservice import personal_data_response
 
@@ -39,10 +40,15 @@ def personal_data_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
     if "export" in request.POST:
         return personal_data_response(email)
     if "confirm_erase" in request.POST:
-        erased = services.erase_personal_data(email)
-        noun = "comment" if erased == 1 else "comments"
-        messages.success(request, f"Erased everything kept about {email}: {erased} {noun}.")
+        erased = personal_data.erase(email)
+        counts = ", ".join(f"{source}: {count}" for source, count in erased.items() if count) or "nothing"
+        messages.success(request, f"Erased everything kept about {email} ({counts}).")
         return HttpResponseRedirect(request.path)
     comments = Comment.objects.filter(author_email__iexact=email).select_related("post")
-    context.update(email=email, comments=comments, title=f"Erase everything kept about {email}?")
+    context.update(
+        email=email,
+        comments=comments,
+        kept=personal_data.summaries(email),
+        title=f"Erase everything kept about {email}?",
+    )
     return TemplateResponse(request, "admin/comments/personal_data_erase.html", context)

@@ -13,7 +13,11 @@ class CommentsConfig(AppConfig):
 
         discussion.register(CommentsDiscussion())
 
-        from . import notifications, services
+        from sampan.core import personal_data
+
+        from . import notifications, personal, services
+
+        personal_data.register(personal.SOURCE)
 
         if notifications.comment_submitted not in services.comment_submitted_hooks:
             services.comment_submitted_hooks.append(notifications.comment_submitted)

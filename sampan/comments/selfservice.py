@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sampan.core import ratelimit
+from sampan.core import personal_data, ratelimit
 from sampan.core.models import SiteSettings
 from sampan.core.origin import is_same_origin_post
 from sampan.core.pagecache import mark_uncacheable
@@ -125,10 +125,9 @@ def your_data_request(request: HttpRequest) -> HttpResponse:
         return _page(request, "request.html", {"form": form, "limited": True}, status=429)
     from .tasks import send_personal_data_link
 
-    # The queue keeps its tasks' arguments: it gets a comment's id, never the address. Queued either way, so an
-    # unknown address costs the same time as a known one.
-    known = Comment.objects.filter(author_email__iexact=email).values_list("pk", flat=True).first()
-    send_personal_data_link.enqueue(known)
+    # The queue keeps its tasks' arguments: it gets a reference to a record ("comments:12"), never the address.
+    # Queued either way, so an unknown address costs the same time as a known one.
+    send_personal_data_link.enqueue(personal_data.reference(email))
     return _page(request, "request_sent.html", {"email": email})
 
 
@@ -137,12 +136,11 @@ def _address_key(email: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), email.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def send_personal_data_link(comment_id: int | None) -> bool:
-    """Mail the address of comment `comment_id` its signed personal-data link. True when sent."""
-    comment = Comment.objects.filter(pk=comment_id).exclude(author_email="").first() if comment_id else None
-    if comment is None:
+def send_personal_data_link(reference: str | None) -> bool:
+    """Mail the address behind `reference` (see `personal_data.reference`) its signed data link. True when sent."""
+    email = personal_data.address(reference) if reference else None
+    if not email:
         return False  # nothing kept about the address asked for (or erased meanwhile)
-    email = comment.author_email.strip().lower()
     context = {"email": email, "url": links.personal_data_url(email), "site_title": SiteSettings.load().title}
     body = render_to_string("comments/email/personal_data_link.txt", context)
     subject = f"[{context['site_title']}] Your data: download or erase it"
@@ -168,10 +166,10 @@ def your_data(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not is_same_origin_post(request):
             return not_same_origin(request)
-        erased = services.erase_personal_data(email)
+        erased = sum(personal_data.erase(email).values())
         return _page(request, "erased.html", {"email": email, "erased": erased})
-    count = Comment.objects.filter(author_email__iexact=email).count()
-    return _page(request, "your_data.html", {"email": email, "count": count, "token": token})
+    kept = personal_data.summaries(email)
+    return _page(request, "your_data.html", {"email": email, "kept": kept, "token": token})
 
 
 @require_safe
@@ -184,7 +182,7 @@ def your_data_download(request: HttpRequest, token: str) -> HttpResponse:
 
 def personal_data_response(email: str) -> HttpResponse:
     """Everything kept about `email`, as a JSON download (also the admin's export)."""
-    body = json.dumps(services.personal_data(email), indent=2, ensure_ascii=False)
+    body = json.dumps(personal_data.export(email), indent=2, ensure_ascii=False, default=str)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = "personal-data-" + "".join(c if c.isalnum() else "-" for c in email) + ".json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

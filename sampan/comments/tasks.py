@@ -32,10 +32,10 @@ def send_comment_notification(comment_id: int) -> bool:
 
 
 @task()
-def send_personal_data_link(comment_id: int | None) -> bool:
+def send_personal_data_link(reference: str | None) -> bool:
     from . import selfservice
 
-    return selfservice.send_personal_data_link(comment_id)
+    return selfservice.send_personal_data_link(reference)
 
 
 @task()

@@ -9,8 +9,11 @@ class FollowersConfig(AppConfig):
     def ready(self) -> None:
         from sampan.blog import events
         from sampan.comments import services as comments
+        from sampan.core import personal_data
 
-        from . import fanout, followups, widget
+        from . import fanout, followups, personal, widget
+
+        personal_data.register(personal.SOURCE)
 
         events.post_published.connect(fanout.on_post_published, dispatch_uid="sampan.followers.new-post-mail")
         widget.register_widget()

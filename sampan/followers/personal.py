@@ -1,11 +1,12 @@
 """A reader's data here, for their rights: what is kept about an address, and forgetting it entirely.
 
-(The comments app answers for comments; the two can be called side by side from one request.)
+Registered with `sampan.core.personal_data`, so the site's "see or erase my data" pages cover following too.
 """
 
 from typing import Any
 
 from sampan.core import pagecache
+from sampan.core.personal_data import Source
 
 from .models import Follower, FollowUpDelivery, FollowUpStop
 
@@ -41,3 +42,32 @@ def erase_personal_data(email: str) -> int:
     if deleted:
         pagecache.invalidate()  # the widget's count
     return deleted + stops + sent
+
+
+def _summary(email: str) -> str:
+    follower = Follower.objects.filter(email=email).first()
+    stops = FollowUpStop.objects.filter(email=email).count()
+    parts = []
+    if follower is not None:
+        parts.append(f"a subscription to new posts ({follower.get_status_display().lower()})")
+    if stops:
+        parts.append(f"{stops} stopped comment notification{'s' if stops != 1 else ''}")
+    return " and ".join(parts)
+
+
+def _reference(email: str) -> int | None:
+    return Follower.objects.filter(email=email).values_list("pk", flat=True).first()
+
+
+def _address(pk: int) -> str | None:
+    return Follower.objects.filter(pk=pk).values_list("email", flat=True).first()
+
+
+SOURCE = Source(
+    name="followers",
+    summary=_summary,
+    export=personal_data,
+    erase=erase_personal_data,
+    reference=_reference,
+    address=_address,
+)

@@ -222,7 +222,7 @@ def test_the_admin_erases_an_email_after_a_confirmation(editor):
     assert "First thought" in confirm.content.decode()
     assert Comment.objects.filter(author_email="ann@example.org").exists()
     done = client.post(DATA_TOOLS, {"email": "ann@example.org", "confirm_erase": "1"}, follow=True)
-    assert "Erased everything kept about ann@example.org: 1 comment." in done.content.decode()
+    assert "Erased everything kept about ann@example.org (comments: 1)." in done.content.decode()
     assert list(Comment.objects.all()) == [keep]
 
 

@@ -175,7 +175,7 @@ def test_the_mailed_link_erases_only_after_the_button(client, inbox: Inbox):
     client.get(path)
     assert Comment.objects.filter(author_email="ann@example.org").exists()
     response = client.post(path, headers=SAME_ORIGIN)
-    assert "is gone: 1 comment." in response.content.decode()
+    assert "is gone (1 record)." in response.content.decode()
     assert list(Comment.objects.all()) == [keep]
 
 
