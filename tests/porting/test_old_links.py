@@ -3,7 +3,7 @@
 import pytest
 
 from sampan.blog.models import Post
-from tests.factories import make_post
+from tests.factories import make_post, make_user
 
 from .conftest import run_import
 
@@ -78,3 +78,13 @@ def test_every_old_link_in_the_file_answers(client):
     for link in links:
         response = client.get(link, follow=True)
         assert response.status_code == 200, link
+
+
+def test_the_admin_lists_old_links_and_import_runs_read_only(client):
+    run_import()
+    client.force_login(make_user("boss", role="Administrator"))
+    links = client.get("/admin/porting/oldlink/")
+    assert links.status_code == 200 and "/archives/17" in links.content.decode()
+    runs = client.get("/admin/porting/importrun/")
+    assert runs.status_code == 200 and "sampan-moving-in.xml" in runs.content.decode()
+    assert client.get("/admin/porting/oldlink/add/").status_code == 403
