@@ -70,7 +70,8 @@ class MediaIndex:
 
     def rewrite(self, url: str) -> str:
         parts = urlsplit(url.strip())
-        if parts.netloc.lower() not in self.hosts:
+        relative_upload = not parts.netloc and parts.path.startswith(f"/wp-content/{FOLDER}/")
+        if parts.netloc.lower() not in self.hosts and not relative_upload:
             return url
         key = uploads_key(url)
         local = self.files.get(key) or self.files.get(_SIZE_SUFFIX.sub("", key))

@@ -92,9 +92,11 @@ def test_links_to_old_uploads_and_their_sizes_point_at_the_local_copies():
         'http://old.example.org/wp-content/uploads/2019/03/river.jpg 2048w">'
         '<a href="http://old.example.org/wp-content/uploads/2019/03/other.jpg">not imported</a>'
         '<a href="https://elsewhere.example.net/wp-content/uploads/2019/03/river.jpg">another site</a>'
+        '<img src="/wp-content/uploads/2019/03/river-150x150.jpg">'
     )
     html = to_html(text, rewrite_url=index.rewrite)
     assert 'src="/media/uploads/2019/03/river.jpg"' in html
     assert 'srcset="/media/uploads/2019/03/river.jpg 1024w, /media/uploads/2019/03/river.jpg 2048w"' in html
     assert "http://old.example.org/wp-content/uploads/2019/03/other.jpg" in html
     assert "https://elsewhere.example.net/wp-content/uploads/2019/03/river.jpg" in html
+    assert '<img src="/media/uploads/2019/03/river.jpg">' in html  # a link relative to the old site
