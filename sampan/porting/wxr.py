@@ -8,6 +8,7 @@ DOCTYPE (where XML bombs and external entities live) is refused before anything 
 records. Errors are `WxrError`s with a line number and a message written for the person importing.
 """
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ class Item:
         return f"{self.post_type or 'item'} {self.wp_id} “{self.title or '(no title)'}” (line {self.line})"
 
 
+@functools.lru_cache(maxsize=1024)  # a file has a few dozen distinct tags, met millions of times
 def _kind(tag: str) -> tuple[str, str]:
     """('wp' | 'excerpt' | 'content' | 'dc' | '', local name) of an element's tag."""
     if not tag.startswith("{"):
