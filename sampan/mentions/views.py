@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sampan.core import ratelimit
+from sampan.core import pagecache, ratelimit
 
 from . import receiving
 from .models import ReceivedMention
@@ -45,7 +45,7 @@ def webmention(request: HttpRequest) -> HttpResponse:
     from .tasks import verify_webmention
 
     transaction.on_commit(lambda: verify_webmention.enqueue(received.pk))
-    status_url = request.build_absolute_uri(reverse("mentions:status", args=[received.token]))
+    status_url = settings.SITE_URL + reverse("mentions:status", args=[received.token])
     response = _text(f"Accepted; verification is pending. Status: {status_url}", 202)
     response["Location"] = status_url
     return response
@@ -54,7 +54,8 @@ def webmention(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def status(request: HttpRequest, token: str) -> HttpResponse:
     received = get_object_or_404(ReceivedMention, token=token)
-    return render(request, "mentions/status.html", {"received": received})
+    # It changes when the worker is done, without anything readers see changing: never from the page cache.
+    return pagecache.mark_uncacheable(render(request, "mentions/status.html", {"received": received}))
 
 
 @csrf_exempt  # the Trackback protocol posts from other servers

@@ -303,3 +303,11 @@ def test_every_request_for_a_mention_is_on_the_outbound_ledger(
         ("webmention-verify", f"{other_site.url}/reply", 200),
         ("mention-author-photo", f"{other_site.url}/me.png", 200),
     ]
+
+
+def test_the_status_page_is_never_served_from_the_page_cache(client, post):
+    response = client.post("/webmention/", {"source": "https://a.example/x", "target": target_of(post)})
+    assert response["Location"].startswith(f"{django_settings.SITE_URL}/webmention/status/")
+    status = client.get(urlsplit(response["Location"]).path)
+    assert "Pending verification" in status.content.decode()
+    assert status["Cache-Control"] == "private, no-store"
