@@ -80,11 +80,25 @@ def test_an_update_that_drops_a_link_tells_that_page_too(other_site, django_capt
     assert SentMention.objects.get().still_linked is False
 
 
-def test_deleting_a_post_tells_the_pages_it_linked(other_site, django_capture_on_commit_callbacks):
+def test_a_post_back_to_draft_answers_404_not_410(client, other_site, django_capture_on_commit_callbacks):
     post = publish(django_capture_on_commit_callbacks, f"See [one]({other_site.url}/takes-webmentions).")
-    source = source_of(post)
+    post.status = Post.Status.DRAFT
+    with django_capture_on_commit_callbacks(execute=True):
+        blog.save_post(post, previous_status=Post.Status.PUBLISHED)
+    assert client.get(post.get_absolute_url()).status_code == 404  # it may come back
+    assert other_site.forms_posted_to("/endpoint")[-1]["source"] == source_of(post)
+
+
+def test_deleting_a_post_tells_the_pages_it_linked_and_it_answers_410(
+    client, other_site, django_capture_on_commit_callbacks
+):
+    post = publish(django_capture_on_commit_callbacks, f"See [one]({other_site.url}/takes-webmentions).")
+    source, path = source_of(post), post.get_absolute_url()
     with django_capture_on_commit_callbacks(execute=True):
         blog.delete_post(post)
+    gone = client.get(path)
+    assert gone.status_code == 410 and "This post is gone" in gone.content.decode()
+    assert client.get("/2001/01/01/never-was/").status_code == 404
     assert other_site.forms_posted_to("/endpoint")[-1] == {
         "source": source,
         "target": f"{other_site.url}/takes-webmentions",
