@@ -9,6 +9,7 @@ and keep it as a thought on the post (through the comments app, so moderation an
 """
 
 import logging
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -41,6 +42,7 @@ SOURCE_TIMEOUT = 10.0
 # each source host, and each client, gets a few a minute.
 PER_SOURCE_HOST = (20, 60)
 PER_CLIENT = (30, 300)
+KEEP_REQUESTS = timedelta(days=90)  # the status pages a sender may read, and the owner's list of arrivals
 _HTML = {"text/html", "application/xhtml+xml"}
 Status = ReceivedMention.Status
 
@@ -163,6 +165,13 @@ def _finish(received: ReceivedMention, status: str, message: str, *, code: int =
     received.fault_code = code
     received.save(update_fields=["status", "message", "checked_at", "fault_code"])
     log.info("%s from %s to %s: %s", received.protocol, received.source, received.target, message)
+
+
+def forget_old_requests(*, now: datetime | None = None) -> int:
+    """Requests older than `KEEP_REQUESTS` go (the mentions they brought stay, as comments)."""
+    cutoff = (now or timezone.now()) - KEEP_REQUESTS
+    deleted, _ = ReceivedMention.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
 
 
 def already_registered(*, post_id: int, source: str) -> bool:

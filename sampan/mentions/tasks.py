@@ -17,7 +17,9 @@ def verify_webmention(received_id: int) -> str:
     received = ReceivedMention.objects.select_related("post").filter(pk=received_id).first()
     if received is None or received.status != ReceivedMention.Status.PENDING:
         return "nothing to verify"
-    return receiving.verify_mention(received).status
+    verdict = receiving.verify_mention(received).status
+    receiving.forget_old_requests()
+    return verdict
 
 
 @task()

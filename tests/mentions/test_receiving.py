@@ -2,11 +2,13 @@
 endpoint answers 202 with a status page, the worker verifies the source, and readers see the right thing."""
 
 import io
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image
 
 from sampan.comments.models import Comment, DiscussionSettings
@@ -311,3 +313,17 @@ def test_the_status_page_is_never_served_from_the_page_cache(client, post):
     status = client.get(urlsplit(response["Location"]).path)
     assert "Pending verification" in status.content.decode()
     assert status["Cache-Control"] == "private, no-store"
+
+
+def test_requests_older_than_90_days_are_forgotten_but_their_mentions_stay(post):
+    old = ReceivedMention.objects.create(
+        protocol="webmention", source="https://a.example/", target=target_of(post), post=post,
+        received_at=timezone.now() - timedelta(days=91), status="accepted",
+    )  # fmt: skip
+    recent = ReceivedMention.objects.create(
+        protocol="webmention", source="https://b.example/", target=target_of(post), post=post
+    )
+    Comment.objects.create(post=post, kind="webmention", source_url=old.source, status="approved", body="x")
+    assert receiving.forget_old_requests() == 1
+    assert list(ReceivedMention.objects.all()) == [recent]
+    assert Comment.objects.filter(source_url=old.source).exists()
