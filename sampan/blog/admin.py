@@ -145,6 +145,12 @@ class WritingAdmin(admin.ModelAdmin):
         for post in queryset:
             services.delete_post(post)
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, set[str], Any]:
+        # What belongs to a post (its comments, likes, mention and mailing records) goes with it, as in
+        # WordPress: whoever may delete the post need not hold a delete permission for each of those.
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
     @admin.action(description="Publish selected now", permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = 0

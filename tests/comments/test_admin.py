@@ -257,3 +257,13 @@ def test_a_website_that_is_not_a_web_address_is_shown_but_never_linked(editor):
     html = signed_in(editor).get(QUEUE + "?status=pending").content.decode()
     assert "javascript:alert(1)" in html
     assert 'href="javascript:' not in html
+
+
+def test_an_author_deletes_their_own_post_and_its_comments_go_with_it(mei):
+    post = make_post(author=mei)
+    comment_on(post)
+    response = signed_in(mei).post(
+        "/admin/blog/post/", {"action": "delete_selected", "_selected_action": [post.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
