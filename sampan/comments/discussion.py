@@ -108,9 +108,7 @@ def _thread(
     context: dict[str, Any],
 ) -> dict[str, Any]:
     # Likes received by Webmention show in the like line, not as thoughts.
-    approved = list(
-        services.approved_for(post).exclude(mention_type=Comment.MentionType.LIKE).select_related("user")
-    )
+    approved = list(services.thoughts_for(post).select_related("user"))
     tree = threads.build_tree(
         [*approved, *own], max_depth=settings.thread_depth, replies_open=is_open, held_ids=[c.pk for c in own]
     )

@@ -400,13 +400,22 @@ def approved_likes(post: Post) -> QuerySet[Comment]:
     return approved_for(post).filter(mention_type=Comment.MentionType.LIKE)
 
 
+def thoughts_for(post: Post) -> QuerySet[Comment]:
+    """What "N thoughts on …" counts and shows: approved comments and mentions, except likes (the like line's)."""
+    return approved_for(post).exclude(mention_type=Comment.MentionType.LIKE)
+
+
 def count_approved(post: Post) -> int:
-    return approved_for(post).count()
+    return thoughts_for(post).count()
 
 
 def latest_approved(*, limit: int, post: Post | None = None) -> list[Comment]:
     """The newest approved thoughts on live, unprotected posts: what comment feeds show."""
-    comments = Comment.objects.filter(status=Status.APPROVED).select_related("post", "post__author")
+    comments = (
+        Comment.objects.filter(status=Status.APPROVED)
+        .exclude(mention_type=Comment.MentionType.LIKE)
+        .select_related("post", "post__author")
+    )
     if post is not None:
         comments = comments.filter(post=post)
     else:

@@ -258,3 +258,15 @@ def test_a_website_that_is_not_a_web_address_is_never_stored(website):
         source_url=website,
     )
     assert (taken.author_url, imported.author_url, imported.source_url) == ("", "", "")
+
+
+def test_likes_by_webmention_are_not_counted_as_thoughts():
+    post = make_post()
+    for kind, source in (("like", "https://a.example/l"), ("reply", "https://b.example/r")):
+        mention = services.receive_mention(
+            post=post, kind=Comment.Kind.WEBMENTION, source_url=source, body="x", mention_type=kind
+        )
+        services.approve_comment(mention)
+    assert services.count_approved(post) == 1
+    assert [c.mention_type for c in services.latest_approved(limit=5)] == ["reply"]
+    assert services.approved_likes(post).count() == 1

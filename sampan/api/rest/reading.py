@@ -43,7 +43,11 @@ def readable_posts(user: Any, *, kind: str) -> QuerySet[Post]:
 
 def _approved_comments() -> Coalesce:
     # One correlated count per listed post (indexed on post and status), not a query per post.
-    approved = Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED).order_by()
+    approved = (
+        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .exclude(mention_type=Comment.MentionType.LIKE)
+        .order_by()
+    )
     counted = approved.values("post").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 

@@ -95,7 +95,9 @@ class PostOut(Schema):
     parent: int | None
     menu_order: int
     comments_open: bool
-    comment_count: int = Field(description="Approved comments, pingbacks, trackbacks and webmentions.")
+    comment_count: int = Field(
+        description="Approved comments, pingbacks, trackbacks and webmentions (not likes)."
+    )
 
 
 class _PostFields(Schema):
