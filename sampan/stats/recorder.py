@@ -35,23 +35,27 @@ log = logging.getLogger(__name__)
 class CountingApp:
     def __init__(self, app: Callable[..., Iterable[bytes]]):
         self.app = app
+        self.enabled = settings.STATS_ENABLED  # read once: this runs on every request
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if environ.get("REQUEST_METHOD") != "GET" or not settings.STATS_ENABLED or path.startswith(NOT_PAGES):
+        if not self.enabled or environ.get("REQUEST_METHOD") != "GET" or path.startswith(NOT_PAGES):
             return self.app(environ, start_response)
         seen: list[Any] = []
 
         def watch(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            seen[:] = [status, headers]
+            seen.append(status)
+            seen.append(headers)
             return start_response(status, headers, exc_info)
 
         result = self.app(environ, watch)
-        if seen and seen[0][:3] in ("200", "304") and STAFF_MARK not in environ:
-            try:
-                count(environ, path, seen[1] if seen[0][:3] == "200" else _REVALIDATED)
-            except Exception:  # counting must never cost a reader their page
-                log.exception("Could not count a view of %r", path[:200])
+        if seen and STAFF_MARK not in environ:
+            code = seen[-2][:3]
+            if code == "200" or code == "304":
+                try:
+                    count(environ, path, seen[-1] if code == "200" else _REVALIDATED)
+                except Exception:  # counting must never cost a reader their page
+                    log.exception("Could not count a view of %r", path[:200])
         return result
 
 
@@ -80,18 +84,16 @@ def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) ->
         source, subscribers = classify.feed_reader(agent)
     else:
         return
-    now = visitor.now()
-    day, secret = visitor.today(now)
+    day, secret = visitor.today(visitor.now())
     site = _site_host()
     hashed = ""
     if not classify.asks_not_to_be_tracked(environ):
-        number = visitor.visitor_hash(secret, reader_address(environ), agent, site)
-        hashed = f"{number:x}"
+        hashed = visitor.visitor_hex(secret, reader_address(environ), agent, site)
     referrer = classify.referrer_domain(environ.get("HTTP_REFERER", ""), site) if kind == "p" else ""
     clean_path = path[:MAX_PATH].translate(_NO_SEPARATORS)
     if source:
         source = source.translate(_NO_SEPARATORS)
-    line = f"{day.isoformat()}\t{kind}\t{clean_path}\t{referrer}\t{hashed}\t{source}\t{'' if subscribers is None else subscribers}\n"
+    line = f"{visitor.iso(day)}\t{kind}\t{clean_path}\t{referrer}\t{hashed}\t{source}\t{'' if subscribers is None else subscribers}\n"
     spool.writer.write(line.encode("utf-8", "replace"))
 
 

@@ -5,6 +5,7 @@ and deleted by the roll-up once the day is over (`forget_old_secrets`). Until th
 same hash all day; afterwards, the hashes cannot be tied to an address, not even by trying every address.
 """
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -47,8 +48,21 @@ def today(now: float) -> tuple[date, bytes]:
         zone = ZoneInfo(settings.TIME_ZONE)
         ends = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone).timestamp()
         secret = _secret_for(day)
+        if secret != _today[2]:
+            visitor_hex.cache_clear()  # a new day: what was remembered for the old one goes from memory too
         _today[:] = [day, ends, secret]
     return day, secret
+
+
+@functools.lru_cache(maxsize=16384)
+def visitor_hex(secret: bytes, address: str, agent: str, site: str) -> str:
+    """The hash as the spool writes it; remembered, as a reader asks for several pages in a row."""
+    return f"{visitor_hash(secret, address, agent, site):x}"
+
+
+@functools.lru_cache(maxsize=8)
+def iso(day: date) -> str:
+    return day.isoformat()
 
 
 def visitor_hash(secret: bytes, address: str, agent: str, site: str) -> int:

@@ -63,6 +63,7 @@ def visit(app: Callable[..., Any], path: str, *, address: str = "203.0.113.77", 
     b"".join(chunks)
     if hasattr(chunks, "close"):
         chunks.close()
+    spool.writer.drain()  # what a server process does within a second
     return started[0]
 
 

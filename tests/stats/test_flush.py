@@ -1,5 +1,8 @@
 """The worker's batched write: spool files become rows and totals in one go; counters on pages refresh."""
 
+import threading
+import time
+
 import pytest
 
 from sampan.core import pagecache
@@ -76,3 +79,12 @@ def test_nothing_is_refreshed_when_no_counter_is_on_show(app):
     flush_spool(grace=-1)
     assert pagecache.current_generation() == before
     assert flush._last_refresh[0] == 0.0
+
+
+def test_a_server_process_writes_waiting_views_to_its_spool_within_a_second(_own_spool):
+    spool.writer.write(b"2026-03-10\tp\t/\t\t\t\t\n")  # waits in memory for the drain thread
+    deadline = time.monotonic() + 10
+    while not spool.closed_files(grace=-1) and time.monotonic() < deadline:
+        threading.Event().wait(0.05)
+    [written] = spool.closed_files(grace=-1)
+    assert written.read_text() == "2026-03-10\tp\t/\t\t\t\t\n"

@@ -4,6 +4,7 @@ import pytest
 
 from sampan.core import pagecache
 from sampan.stats.models import View
+from sampan.stats.recorder import CountingApp
 from tests.factories import make_post, make_user
 
 from .conftest import spooled_lines, visit
@@ -114,7 +115,7 @@ def test_feed_fetches_record_the_readers_own_subscriber_count(app):
 
 def test_counting_off_counts_nothing(app, post_url, settings):
     settings.STATS_ENABLED = False
-    visit(app, post_url)
+    visit(CountingApp(app.app), post_url)
     assert spooled_lines() == []
 
 
