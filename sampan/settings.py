@@ -185,6 +185,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OUTBOUND_ALLOW_LOOPBACK = _flag("SAMPAN_OUTBOUND_ALLOW_LOOPBACK")
+# Nothing leaves this machine: the fetcher behaves as if offline (an air-gapped site; the test suite, whose
+# posts with outside links would otherwise send mentions as a live site does).
+OUTBOUND_OFFLINE = _flag("SAMPAN_OUTBOUND_OFFLINE")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,8 @@ from pathlib import Path
 
 os.environ.setdefault("SAMPAN_DATA_DIR", str(Path(__file__).resolve().parent.parent / ".test-data"))
 os.environ.setdefault("SAMPAN_TIME_ZONE", "Pacific/Auckland")
+# The suite never reaches the internet (servers it starts inherit this environment too).
+os.environ["SAMPAN_OUTBOUND_OFFLINE"] = "1"
 
 from sampan.settings import *  # noqa: F403
 from sampan.settings import DATA_DIR, DATABASES

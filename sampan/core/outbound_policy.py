@@ -89,10 +89,16 @@ def loopback_allowed(address: IPAddress) -> bool:
 
 def resolve_addresses(host: str, port: int) -> list[IPAddress]:
     """Every address `host` resolves to (the system resolver, with its own timeouts). Tests replace this."""
+    # Offline, only addresses written as numbers (in any spelling the resolver reads) are turned into addresses:
+    # no name is looked up.
+    offline = settings.OUTBOUND_OFFLINE and host != "localhost"
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST if offline else 0
+        )
     except (socket.gaierror, UnicodeError) as exc:
-        raise ConnectionFailed(f"could not find the host {host} ({exc})") from None
+        why = "outbound requests stay on this machine" if offline else exc
+        raise ConnectionFailed(f"could not find the host {host} ({why})") from None
     found: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
@@ -188,6 +194,9 @@ class PinnedNetwork(httpcore.NetworkBackend):
             if left <= 0:
                 break
             wait = left if timeout is None else min(timeout, left)
+            if settings.OUTBOUND_OFFLINE and not address.is_loopback:
+                failure = httpcore.ConnectError("outbound requests stay on this machine")
+                continue
             try:
                 stream = self._network.connect_tcp(str(address), port, wait, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:

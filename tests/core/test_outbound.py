@@ -373,3 +373,11 @@ def test_any_redirect_location_ends_in_an_answer_or_the_fetchers_own_error(locat
         assert str(exc) and "\n" not in str(exc)
     else:
         assert fetched.status in {200, 302}
+
+
+def test_offline_the_fetcher_reaches_no_other_host_and_says_so(settings):
+    settings.OUTBOUND_OFFLINE = True
+    with pytest.raises(OutboundError, match="stay on this machine"):
+        fetch("https://example.org/", purpose="test")
+    with pytest.raises(OutboundError, match="stay on this machine"):
+        fetch("http://93.184.215.14/", purpose="test")
