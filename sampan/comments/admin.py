@@ -79,6 +79,10 @@ class CommentAdmin(admin.ModelAdmin):
     change_list_template = "admin/comments/comment/change_list.html"
     # Few, dense columns, so that the score and the reasons stay in view beside the admin's sidebar.
     list_display = ["author_column", "excerpt", "in_response_to", "created_at", "spam_check"]
+
+    class Media:
+        css = {"all": ["comments/admin.css"]}
+
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, "kind"]
     search_fields = ["author_name", "author_email", "author_url", "body", "source_url"]
