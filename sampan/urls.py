@@ -20,6 +20,7 @@ handler404 = "sampan.theme.views.page_not_found"
 handler500 = "sampan.theme.views.server_error"
 
 urlpatterns = [
+    path("admin/", include("sampan.security.urls")),  # the sign-in with lockout and two-step codes
     path("admin/", admin.site.urls),
     path("favicon.ico", require_safe(favicon)),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
