@@ -143,3 +143,47 @@ def csv_rows(dashboard: Dashboard) -> list[list[str]]:
             ]
         )
     return rows
+
+
+@dataclass
+class Summary:
+    """Views and visitors from `start` to `end` (inclusive), with what was read most and who sent readers."""
+
+    start: date
+    end: date
+    views: int
+    visitors: int
+    top_posts: list[dict]
+    referrers: list[dict]
+    search_engines: list[dict]
+
+
+def summary(*, start: date, end: date, limit: int = 10) -> Summary:
+    """The rolled-up numbers of a span of days, as the dashboard counts them (for the REST API)."""
+    in_range = {"day__gte": start, "day__lte": end}
+    sums = DailyViews.objects.filter(**in_range).aggregate(views=Sum("views"), visitors=Sum("visitors"))
+    referrers = DailyReferrer.objects.filter(**in_range)
+    return Summary(
+        start=start,
+        end=end,
+        views=sums["views"] or 0,
+        visitors=sums["visitors"] or 0,
+        top_posts=list(
+            DailyPage.objects.filter(**in_range)
+            .values("path", "post_id", "post__title")
+            .annotate(views=Sum("views"))
+            .order_by("-views", "path")[:limit]
+        ),
+        referrers=list(
+            referrers.filter(search_engine="")
+            .values("domain")
+            .annotate(views=Sum("views"))
+            .order_by("-views", "domain")[:limit]
+        ),
+        search_engines=list(
+            referrers.exclude(search_engine="")
+            .values("search_engine")
+            .annotate(views=Sum("views"))
+            .order_by("-views", "search_engine")[:limit]
+        ),
+    )

@@ -1,8 +1,8 @@
 """The REST API's one `NinjaAPI`: routers, error bodies, ETags, and keeping every answer out of the page cache.
 
-Each resource is a router module mounted here. Followers, likes and stats join the same way once those apps
-exist: a `router` in a module of this package and one `add_router` line below (received mentions are listed with
-the comments, as WordPress does).
+Each resource is a router module mounted here: a `router` in a module of this package and one `add_router` line
+below. Received mentions are comments of their kind (listed with the comments too, as WordPress does, and
+moderated there); a post's likes hang under the post's own address.
 """
 
 import functools
@@ -24,8 +24,12 @@ from sampan.core import pagecache
 from .auth import REALM
 from .comments import comments_router
 from .docs import LocalSwagger, docs_asset
+from .followers import followers_router
+from .likes import likes_router
+from .mentions import mentions_router
 from .posts import pages_router, posts_router
 from .site import site_router
+from .stats import stats_router
 from .terms import categories_router, tags_router
 
 VERSION = "1"
@@ -47,7 +51,7 @@ def _kept_out_of_the_page_cache(view: Callable[..., HttpResponse]) -> Callable[.
 def _index(request: HttpRequest) -> JsonResponse:
     """/api/ itself: where the schema, the docs and each resource are, for a client finding its way."""
     root = settings.SITE_URL + "/api/"
-    resources = ["posts", "pages", "categories", "tags", "comments", "site"]
+    resources = ["posts", "pages", "categories", "tags", "comments", "mentions", "followers", "stats", "site"]
     return JsonResponse({
         "name": api.title, "version": api.version, "schema": root + "openapi.json", "docs": root + "docs",
         "resources": {name: f"{root}{name}/" for name in resources},
@@ -86,7 +90,7 @@ class SampanAPI(NinjaAPI):
 api = SampanAPI(
     title="Sampan API",
     version=VERSION,
-    description="Posts, pages, categories, tags, comments and the site. Reading published content needs no account; "
+    description="Posts, pages, categories, tags, comments, mentions, followers, likes, stats and the site. Reading published content needs no account; "
     "writing needs HTTP Basic with a user name and an application password (`sampan app-password USER`). "
     "See docs/api.md.",
     docs=LocalSwagger(),
@@ -97,7 +101,11 @@ api.add_router("/posts/", posts_router)
 api.add_router("/pages/", pages_router)
 api.add_router("/categories/", categories_router)
 api.add_router("/tags/", tags_router)
+api.add_router("/posts/", likes_router)
 api.add_router("/comments/", comments_router)
+api.add_router("/mentions/", mentions_router)
+api.add_router("/followers/", followers_router)
+api.add_router("/stats/", stats_router)
 api.add_router("/site/", site_router)
 
 
