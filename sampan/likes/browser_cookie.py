@@ -23,7 +23,7 @@ def read_token(request: HttpRequest) -> str | None:
     if not value:
         return None
     try:
-        token = signing.loads(value, salt=SALT)
+        token = signing.loads(value, salt=SALT, max_age=MAX_AGE)  # a copied cookie stops working too
     except signing.BadSignature:
         return None
     return token if isinstance(token, str) else None
