@@ -32,6 +32,8 @@ commands:
   app-password USERNAME [--label L]
                      Make an application password for a writer's blogging app or script (XML-RPC and the
                      REST API); prints only the password, once.
+  check-deploy       Check that the site is ready to serve publicly (secret key, debug off, HTTPS, mail,
+                     hosts, data folder, database and Django's deploy checks); exit 1 if any fails.
   migrate, createsuperuser, shell, …
                      Django's own management commands, unchanged (`sampan help` lists them).
 
@@ -40,6 +42,7 @@ Run `sampan COMMAND --help` for a command's options.
 
 OWN_COMMANDS = ("serve", "worker", "demo", "createadmin", "app-password", "import-wxr", "export-wxr", "import-followers")
 BLOCKING_THREADS = 4
+OWN_COMMANDS += ("check-deploy",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return createadmin(rest)
     if command == "app-password":
         return app_password(rest)
+    if command == "check-deploy":
+        from sampan.security.deploy_checks import check_deploy_command
+
+        return check_deploy_command(rest)
     if command == "import-followers":
         from sampan.followers.command import import_followers_command
 
