@@ -34,13 +34,17 @@ commands:
                      REST API); prints only the password, once.
   check-deploy       Check that the site is ready to serve publicly (secret key, debug off, HTTPS, mail,
                      hosts, data folder, database and Django's deploy checks); exit 1 if any fails.
+  audit [URL] [--max-pages N]
+                     Load the site's own pages in headless Chromium and report every request that leaves
+                     the site and every Content-Security-Policy violation (exit 1 if any).
   migrate, createsuperuser, shell, …
                      Django's own management commands, unchanged (`sampan help` lists them).
 
 Run `sampan COMMAND --help` for a command's options.
 """
 
-OWN_COMMANDS = ("serve", "worker", "demo", "createadmin", "app-password", "import-wxr", "export-wxr", "import-followers")
+OWN_COMMANDS: tuple[str, ...] = ("serve", "worker", "demo", "createadmin", "app-password", "import-wxr", "export-wxr", "import-followers")  # fmt: skip
+OWN_COMMANDS += ("audit",)
 BLOCKING_THREADS = 4
 OWN_COMMANDS += ("check-deploy",)
 
@@ -73,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sampan.followers.command import import_followers_command
 
         return import_followers_command(rest)
+    if command == "audit":
+        from sampan.core.audit_command import audit_command
+
+        return audit_command(rest)
     if command in ("import-wxr", "export-wxr"):
         from sampan.porting import commands
 
