@@ -34,6 +34,9 @@ commands:
                      REST API); prints only the password, once.
   check-deploy       Check that the site is ready to serve publicly (secret key, debug off, HTTPS, mail,
                      hosts, data folder, database and Django's deploy checks); exit 1 if any fails.
+  backup [FILE]      Back up the database, media and secret key into one file while the site runs
+                     (default: sampan-backup-YYYYMMDD-HHMMSS.tar.gz here).
+  restore FILE       Bring a backup back into an empty data folder (and empty database); never asks.
   audit [URL] [--max-pages N]
                      Load the site's own pages in headless Chromium and report every request that leaves
                      the site and every Content-Security-Policy violation (exit 1 if any).
@@ -43,7 +46,8 @@ commands:
 Run `sampan COMMAND --help` for a command's options.
 """
 
-OWN_COMMANDS: tuple[str, ...] = ("serve", "worker", "demo", "createadmin", "app-password", "import-wxr", "export-wxr", "import-followers")  # fmt: skip
+OWN_COMMANDS: tuple[str, ...] = ("serve", "worker", "demo", "createadmin", "app-password", "import-wxr", "export-wxr", "import-followers",
+                "backup", "restore")  # fmt: skip
 OWN_COMMANDS += ("audit",)
 BLOCKING_THREADS = 4
 OWN_COMMANDS += ("check-deploy",)
@@ -58,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = args[0], args[1:]
     if command == "serve":
         return serve(rest)
+    if command == "restore":  # checks the file before Django starts, so a bad one changes nothing
+        from sampan.core.backup_commands import restore_command
+
+        return restore_command(rest)
     import django
 
     django.setup()
@@ -69,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return createadmin(rest)
     if command == "app-password":
         return app_password(rest)
+    if command == "backup":
+        from sampan.core.backup_commands import backup_command
+
+        return backup_command(rest)
     if command == "check-deploy":
         from sampan.security.deploy_checks import check_deploy_command
 
