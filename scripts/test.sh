@@ -78,6 +78,8 @@ step "ruff format --check"
 ruff format --check --quiet || failed+=("ruff format")
 step "mypy sampan"
 mypy sampan || failed+=("mypy")
+step "dependency audit (pip-audit)"
+python scripts/audit_dependencies.py || failed+=("dependency audit")
 
 # --- The suite on SQLite --------------------------------------------------------------------------------------
 step "pytest on SQLite"
