@@ -68,3 +68,11 @@ def test_only_editors_and_administrators_read_the_summary(client):
     assert refused.status_code == 403 and "editors" in refused.json()["message"]
     _, admin = writer("Administrator")
     assert client.get("/api/stats/summary/", headers=admin).status_code == 200
+
+
+def test_the_api_index_says_where_mentions_followers_and_stats_are(client):
+    resources = client.get("/api/").json()["resources"]
+    for name in ("mentions", "hits"):
+        assert client.get(resources[name].removeprefix("http://127.0.0.1:8000")).status_code == 200
+    for name in ("followers", "stats"):
+        assert client.get(resources[name].removeprefix("http://127.0.0.1:8000")).status_code == 401

@@ -51,10 +51,13 @@ def _kept_out_of_the_page_cache(view: Callable[..., HttpResponse]) -> Callable[.
 def _index(request: HttpRequest) -> JsonResponse:
     """/api/ itself: where the schema, the docs and each resource are, for a client finding its way."""
     root = settings.SITE_URL + "/api/"
-    resources = ["posts", "pages", "categories", "tags", "comments", "mentions", "followers", "stats", "site"]
+    resources = ["posts", "pages", "categories", "tags", "comments", "mentions", "followers", "site"]
+    # Stats have no list of their own: their two answers, by name.
+    addresses = {name: f"{root}{name}/" for name in resources} | {"stats": root + "stats/summary/",
+                                                                   "hits": root + "stats/hits/"}  # fmt: skip
     return JsonResponse({
         "name": api.title, "version": api.version, "schema": root + "openapi.json", "docs": root + "docs",
-        "resources": {name: f"{root}{name}/" for name in resources},
+        "resources": addresses,
     })  # fmt: skip
 
 
