@@ -213,7 +213,7 @@ def measure_in_process(env: dict[str, str], path: str, label: str, n: int = 2000
         raise SystemExit(f"bench: the in-process measurement failed:\n{done.stderr[-2000:]}")
     on, off = (float(x) for x in done.stdout.split())
     print(
-        f"in-process CPU per cached request: {on:.1f} µs with counting, {off:.1f} µs without ({off / on:.1%})"
+        f"in-process CPU per {label} request: {on:.1f} µs with counting, {off:.1f} µs without ({off / on:.1%})"
     )
     return {"on_us": on, "off_us": off, "ratio": off / on}
 
