@@ -231,6 +231,9 @@ def worker(argv: Sequence[str]) -> int:
     from sampan.followers.tasks import schedule_housekeeping
 
     schedule_housekeeping()  # follower housekeeping (digests, expiry, resuming mail): now, then every 5 minutes
+    from sampan.core.tasks import schedule_housekeeping as schedule_forgetting
+
+    schedule_forgetting()  # the daily purge of old outbound-ledger rows (retention periods, docs/privacy.md)
     from sampan.stats import flusher
 
     flusher.start()  # writes the servers' spooled page views every few seconds (docs/stats.md)

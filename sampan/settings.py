@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sampan.stats",
     "sampan.api",
     "sampan.security",
+    "sampan.privacy",  # reads the other apps' settings for the privacy page; owns the retention periods
 ]
 
 MIDDLEWARE = [

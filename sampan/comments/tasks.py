@@ -14,13 +14,15 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from sampan.core import retention
+
 from . import notifications, services
 from .models import Comment
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_EVERY = timedelta(days=1)
-KEEP_FOR = timedelta(days=30)
+KEEP_FOR = timedelta(days=retention.PERIODS["spam_and_trash"][0])  # the default; the owner may choose
 
 
 @task()
@@ -41,8 +43,12 @@ def send_personal_data_link(reference: str | None) -> bool:
 @task()
 def tidy_comments() -> dict[str, int]:
     result = {
-        "client_hashes_forgotten": services.forget_client_hashes(older_than=KEEP_FOR),
-        "spam_and_trash_deleted": services.empty_spam_and_trash(older_than=KEEP_FOR),
+        "client_hashes_forgotten": services.forget_client_hashes(
+            older_than=retention.keep_for("client_hashes")
+        ),
+        "spam_and_trash_deleted": services.empty_spam_and_trash(
+            older_than=retention.keep_for("spam_and_trash")
+        ),
     }
     schedule_tidying(delay=HOUSEKEEPING_EVERY)
     return result

@@ -9,14 +9,14 @@ and keep it as a thought on the post (through the comments app, so moderation an
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 
 from sampan.comments import services as comments
 from sampan.comments.models import Comment
-from sampan.core import ratelimit
+from sampan.core import ratelimit, retention
 from sampan.core.outbound import OutboundError, OutboundRefused, OutboundTimeout, fetch
 
 from .links import link_context, normalised, page_title
@@ -42,7 +42,7 @@ SOURCE_TIMEOUT = 10.0
 # each source host, and each client, gets a few a minute.
 PER_SOURCE_HOST = (20, 60)
 PER_CLIENT = (30, 300)
-KEEP_REQUESTS = timedelta(days=90)  # the status pages a sender may read, and the owner's list of arrivals
+KEEP_REQUESTS = retention.PERIODS["mention_requests"][0]  # days, by default (core/retention.py)
 _HTML = {"text/html", "application/xhtml+xml"}
 Status = ReceivedMention.Status
 
@@ -168,8 +168,10 @@ def _finish(received: ReceivedMention, status: str, message: str, *, code: int =
 
 
 def forget_old_requests(*, now: datetime | None = None) -> int:
-    """Requests older than `KEEP_REQUESTS` go (the mentions they brought stay, as comments)."""
-    cutoff = (now or timezone.now()) - KEEP_REQUESTS
+    """Requests past their retention period (90 days by default) go (the mentions they brought stay, as comments)."""
+    cutoff = (now or timezone.now()) - retention.keep_for(
+        "mention_requests"
+    )  # 90 days unless the owner chose
     deleted, _ = ReceivedMention.objects.filter(received_at__lt=cutoff).delete()
     return deleted
 

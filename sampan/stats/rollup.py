@@ -10,11 +10,12 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
+
+from sampan.core import retention
 
 from . import classify, visitor
 from .models import Counter, DailyFeed, DailyPage, DailyReferrer, DailyViews, View
@@ -48,7 +49,7 @@ def roll_up(*, today: date | None = None) -> RolledUp:
         Counter.objects.update_or_create(name=MARK, defaults={"value": newest})
         report.days = len(days)
     report.rolling_seconds = time.perf_counter() - started
-    cutoff = today - timedelta(days=settings.STATS_RAW_DAYS)
+    cutoff = today - retention.keep_for("raw_stats")  # the owner's choice, SAMPAN_STATS_RAW_DAYS by default
     for day in sorted(View.objects.filter(day__lt=cutoff).values_list("day", flat=True).distinct()):
         # A day at a time: each delete is its own short transaction, so the flush is never kept waiting long.
         deleted, _ = View.objects.filter(day=day).delete()
