@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "sampan.core.security_headers.SecurityHeaders",  # CSP and Permissions-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sampan.core.middleware.BadRequestGuard",
+    "sampan.api.rest.head.HeadAsGet",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

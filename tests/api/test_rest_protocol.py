@@ -148,3 +148,18 @@ def test_old_dates_keep_a_whole_minute_offset(client):
                        headers=headers).json()  # fmt: skip
     assert body["date"].endswith("+11:39")
     assert body["date_gmt"].startswith("1385-11-17T03:47:04")
+
+
+def test_head_answers_like_get_without_a_body(client):
+    make_post("Hello")
+    got = client.get("/api/posts/")
+    head = client.head("/api/posts/")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == got["ETag"]
+    assert head["X-Total-Count"] == got["X-Total-Count"] == "1"
+
+
+def test_an_address_under_api_that_names_nothing_is_a_json_404(client):
+    response = client.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
