@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.db import Error as DatabaseError
+
 import sampan
 
 from .backup import (
@@ -46,8 +48,8 @@ def backup_command(argv: Sequence[str]) -> int:
     destination = (options.file or Path(f"sampan-backup-{stamp}.tar.gz")).resolve()
     try:
         manifest = make_backup(destination=destination)
-    except (BackupError, OSError) as error:
-        print(f"sampan: backup failed: {error}", file=sys.stderr)
+    except (BackupError, OSError, DatabaseError) as error:
+        print(f"sampan: backup failed: {_one_line(error)}", file=sys.stderr)
         return 1
     print(f"Backup written to {destination} ({_size(destination.stat().st_size)}: {manifest.summary()})")
     return 0
@@ -92,8 +94,8 @@ def restore_command(argv: Sequence[str]) -> int:
 
         django.setup()
         where = restore_backup(archive=options.file, manifest=manifest)
-    except (BackupError, OSError) as error:
-        print(f"sampan: restore refused: {error}", file=sys.stderr)
+    except (BackupError, OSError, DatabaseError) as error:
+        print(f"sampan: restore refused: {_one_line(error)}", file=sys.stderr)
         return 1
     made = manifest.data["created_at"]
     print(f"Restored {options.file} (made {made} by Sampan {manifest.data['sampan_version']}) into {where}: "
@@ -155,6 +157,12 @@ def _refuse_unless_empty(data_dir: Path, media_root: Path) -> None:
                 raise BackupError(
                     f"{data_dir} is not empty ({path} is there); restore into an empty data folder"
                 )
+
+
+def _one_line(error: Exception) -> str:
+    """A database driver's message can run to several lines; its first says what happened."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _size(count: int) -> str:

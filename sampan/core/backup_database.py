@@ -40,7 +40,9 @@ def dump(target: Path) -> None:
     if engine() == "sqlite":
         _dump_sqlite(target)
     else:
-        _run_postgres_tool("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={target}")
+        _run_postgres_tool(
+            "pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={target}", f"--dbname={_name()}"
+        )  # fmt: skip
 
 
 def _dump_sqlite(target: Path) -> None:
@@ -82,7 +84,7 @@ def load(source: Path) -> None:
         connection.close()  # so pg_restore's single transaction meets no session of ours
         _run_postgres_tool(
             "pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-            str(source),
+            f"--dbname={_name()}", str(source),
         )  # fmt: skip
 
 
@@ -98,6 +100,10 @@ def _run_postgres_tool(tool: str, *args: str) -> None:
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         raise DatabaseError(f"{tool} failed: {lines[-1] if lines else f'exit {done.returncode}'}")
+
+
+def _name() -> str:
+    return str(settings.DATABASES["default"]["NAME"])
 
 
 def _postgres_environment() -> dict[str, str]:
