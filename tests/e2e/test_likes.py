@@ -10,6 +10,13 @@ from tests.factories import make_post
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):  # type: ignore[no-untyped-def]
+    # The site's CSP allows only its own scripts; axe-core is injected inline by the test, so the test's browser
+    # lets it in. The like script itself is a same-origin file and runs under the CSP either way.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def like_line(page: Page):  # type: ignore[no-untyped-def]
     return page.locator(".like-count")
 

@@ -46,7 +46,10 @@ def test_the_dashboard_shows_views_visitors_posts_referrers_feeds_and_likes(owne
     assert "<td>friend.example</td><td>5</td>" in page
     assert "<td>DuckDuckGo</td><td>4</td>" in page
     assert "<td>Feedly</td><td>128</td>" in page and "Readers fetching directly</td><td>2</td>" in page
-    assert "<script" not in page.split('id="content-main"', 1)[1]
+    main = page.split('id="content-main"', 1)[1]
+    assert (
+        "<script" not in main and "<style" not in main and "style=" not in main
+    )  # CSP: only the site's files
 
 
 def test_weeks_and_months_add_up_their_days(owner_client, numbers):
