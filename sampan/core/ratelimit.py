@@ -7,6 +7,8 @@ its address (never the raw IP address), so nothing that identifies a reader is s
 import hashlib
 import hmac
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,8 +16,21 @@ from django.http import HttpRequest
 
 
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = reader_address(request.META)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def reader_address(environ: Mapping[str, Any]) -> str:
+    """The reader's address: behind a proxy on this machine (deploy/nginx.conf), the one the proxy was asked by.
+
+    `X-Forwarded-For` is believed only from a loopback peer, which only a local proxy can be; the last entry is
+    the one that proxy added.
+    """
+    peer = str(environ.get("REMOTE_ADDR", ""))
+    forwarded = str(environ.get("HTTP_X_FORWARDED_FOR", ""))
+    if forwarded and (peer.startswith("127.") or peer == "::1"):
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return peer
 
 
 def allow(purpose: str, key: str, *, limit: int, window: int) -> bool:

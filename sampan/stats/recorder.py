@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from sampan.core import ratelimit
+
 from . import classify, spool, visitor
 
 STAFF_MARK = "sampan.stats.own_visit"
@@ -88,22 +90,13 @@ def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) ->
     site = _site_host()
     hashed = ""
     if not classify.asks_not_to_be_tracked(environ):
-        hashed = visitor.visitor_hex(secret, reader_address(environ), agent, site)
+        hashed = visitor.visitor_hex(secret, ratelimit.reader_address(environ), agent, site)
     referrer = classify.referrer_domain(environ.get("HTTP_REFERER", ""), site) if kind == "p" else ""
     clean_path = path[:MAX_PATH].translate(_NO_SEPARATORS)
     if source:
         source = source.translate(_NO_SEPARATORS)
     line = f"{visitor.iso(day)}\t{kind}\t{clean_path}\t{referrer}\t{hashed}\t{source}\t{'' if subscribers is None else subscribers}\n"
     spool.writer.write(line.encode("utf-8", "replace"))
-
-
-def reader_address(environ: dict[str, Any]) -> str:
-    """The reader's address: behind a proxy on this machine (deploy/nginx.conf), the one it was asked by."""
-    peer = environ.get("REMOTE_ADDR", "")
-    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and (peer.startswith("127.") or peer == "::1"):
-        return forwarded.rsplit(",", 1)[-1].strip()
-    return peer
 
 
 _NO_SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
