@@ -10,6 +10,7 @@ from sampan.blog import services
 from sampan.blog.models import Category, Post, Tag
 from sampan.comments import services as comments
 from sampan.comments.models import Comment
+from sampan.likes import services as likes
 
 CATEGORIES = [("Travel", None), ("Rivers", "Travel"), ("Cooking", None), ("Notes", None)]
 TAGS = ["boats", "monsoon", "recipes", "photography", "markets", "slow travel"]
@@ -63,6 +64,13 @@ THOUGHTS = [
      "Made this tonight with snapper. Added a little tamarind. Perfect."),
 ]  # fmt: skip
 
+# (post title, the names likers gave; "" is someone who liked without a name)
+LIKES = [
+    ("Down the Mekong in a sampan", ["Mai", "Tom Reyes", "", ""]),
+    ("A simple fish curry", ["Jo", ""]),
+    ("Floating markets at first light", [""]),
+]
+
 PAGES = [
     ("About", None, "I write about rivers, boats and food. This blog runs on **Sampan**, self-hosted."),
     ("Contact", None, "Write to me at the address on my card, or leave a comment under any post."),
@@ -104,9 +112,12 @@ def seed_demo() -> str:
                         status=Post.Status.PUBLISHED, menu_order=position, published_at=_at(now, 160))  # fmt: skip
             pages[title] = services.save_post(page, by=author)
         _thoughts(seeded, author)
+        for title, names in LIKES:
+            for number, name in enumerate(names):
+                likes.like_post(post=seeded[title], token=f"demo-{title}-{number}", name=name)
     return (
         f"Demo blog seeded: {len(POSTS)} posts over several months, {len(PAGES)} pages, one scheduled post, "
-        f"{len(THOUGHTS)} comments and pingbacks."
+        f"{len(THOUGHTS)} comments and pingbacks, {sum(len(names) for _, names in LIKES)} likes."
     )
 
 

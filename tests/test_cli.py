@@ -45,6 +45,13 @@ def test_demo_has_threaded_comments_and_a_pingback():
     assert approved.filter(kind=Comment.Kind.PINGBACK).exclude(source_url="").exists()
 
 
+def test_demo_has_likes_with_and_without_names():
+    from sampan.likes.models import Like
+
+    main(["demo"])
+    assert Like.objects.filter(name="").exists() and Like.objects.exclude(name="").exists()
+
+
 def test_demo_leaves_a_site_with_content_alone_and_exits_zero(capsys):
     make_post("Mine")
     assert main(["demo"]) == 0

@@ -12,11 +12,13 @@ only a waiting (or unsubscribed) address is mailed a new confirmation link, at m
 
 import hashlib
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sampan.blog.models import Post
@@ -167,3 +169,16 @@ def post_titled(post_id: int) -> Post | None:
     """The post a follow-up link is about, for its title and link (None once it is gone or not public)."""
     post = Post.objects.filter(pk=post_id).first()
     return post if post is not None and post.is_live and not post.password else None
+
+
+def confirmed_per_day(*, start: date, end: date) -> dict[date, int]:
+    """Followers who confirmed per local day, from `start` to `end` inclusive (the stats dashboard's chart)."""
+    tz = timezone.get_current_timezone()
+    since = timezone.make_aware(datetime.combine(start, datetime.min.time()), tz)
+    rows = (
+        Follower.objects.filter(confirmed_at__gte=since)
+        .annotate(day=TruncDate("confirmed_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    return {row["day"]: row["n"] for row in rows if row["day"] <= end}

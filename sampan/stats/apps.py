@@ -12,4 +12,13 @@ class StatsConfig(AppConfig):
         from . import dashboard, widget
 
         widgets.register(widget.KIND, widgets.WidgetKind("Blog Stats", "stats/widget.html", widget.context))
-        dashboard.register_series("Likes", "likes")
+        from django.apps import apps
+
+        if apps.is_installed("sampan.likes"):
+            from sampan.likes.services import likes_per_day
+
+            dashboard.register_series("Likes", likes_per_day)
+        if apps.is_installed("sampan.followers"):
+            from sampan.followers.services import confirmed_per_day
+
+            dashboard.register_series("New followers", confirmed_per_day)

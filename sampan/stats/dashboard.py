@@ -19,13 +19,8 @@ Series = Callable[..., dict[date, int]]  # called as series(start=…, end=…):
 _series: dict[str, Series] = {}
 
 
-def register_series(label: str, series: Series | str) -> None:
-    """Another app's numbers per day, shown as a chart ("Likes", "Followers"). A string names a built-in one."""
-    if series == "likes":
-        from sampan.likes.services import likes_per_day
-
-        series = likes_per_day
-    assert callable(series)
+def register_series(label: str, series: Series) -> None:
+    """Another app's numbers per day, shown as a chart ("Likes", "Followers")."""
     _series[label] = series
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from sampan.followers.models import Follower
 from sampan.likes import services as likes
 from sampan.stats.models import DailyFeed, DailyPage, DailyReferrer, DailyViews
 from tests.factories import make_post, make_user
@@ -34,14 +35,17 @@ def numbers():
     DailyFeed.objects.create(day=today, source="Feedly", subscribers=128)
     DailyFeed.objects.create(day=today, source="", subscribers=2)
     likes.like_post(post=post, token="a")
+    Follower.objects.create(
+        email="f@example.org", status=Follower.Status.CONFIRMED, confirmed_at=timezone.now()
+    )
     return today
 
 
-def test_the_dashboard_shows_views_visitors_posts_referrers_feeds_and_likes(owner_client, numbers):
+def test_the_dashboard_shows_views_visitors_posts_referrers_feeds_likes_and_followers(owner_client, numbers):
     page = owner_client.get(URL).text
     assert "<svg" in page and 'role="img"' in page  # charts drawn on the server
     row = page.split(f'<th scope="row">{numbers.strftime("%b %-d")}</th>', 1)[1].split("</tr>", 1)[0]
-    assert row == "<td>40</td><td>12</td><td>130</td><td>1</td>"
+    assert row == "<td>40</td><td>12</td><td>130</td><td>1</td><td>1</td>"  # … likes, new followers
     assert "Harbour lights</a></td><td>33</td>" in page
     assert "<td>friend.example</td><td>5</td>" in page
     assert "<td>DuckDuckGo</td><td>4</td>" in page
@@ -64,9 +68,18 @@ def test_the_csv_export_has_a_row_per_period(owner_client, numbers):
     reply = owner_client.get(URL + "export.csv", {"period": "day"})
     assert reply["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(reply.content.decode())))
-    assert rows[0] == ["period", "start", "end", "views", "visitors", "feed subscribers", "Likes"]
+    assert rows[0] == [
+        "period",
+        "start",
+        "end",
+        "views",
+        "visitors",
+        "feed subscribers",
+        "Likes",
+        "New followers",
+    ]
     assert len(rows) == 31
-    assert rows[-1][1:] == [numbers.isoformat(), numbers.isoformat(), "40", "12", "130", "1"]
+    assert rows[-1][1:] == [numbers.isoformat(), numbers.isoformat(), "40", "12", "130", "1", "1"]
 
 
 def test_an_unknown_period_is_a_clear_400(owner_client):
