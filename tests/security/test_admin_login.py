@@ -225,3 +225,25 @@ def test_a_stale_password_step_must_start_again(client, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: later)
     response = client.post("/admin/login/code/", {"code": pyotp.TOTP(secret).at(later)})
     assert response["Location"] == "/admin/login/" and not signed_in(client)
+
+
+def test_an_https_site_marks_its_session_and_csrf_cookies_secure(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SAMPAN_SITE_URL": "https://blog.example.org", "SAMPAN_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from sampan import settings as s; "
+            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.split() == ["True", "True", "True", "Lax"], out.stderr
