@@ -269,3 +269,26 @@ def test_sqlite_file_of_a_restored_site_passes_its_integrity_check(tmp_path: Pat
     with sqlite3.connect(tmp_path / "new" / "sampan.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@sqlite_only
+def test_backup_of_a_site_never_started_fails_with_one_clear_line(tmp_path: Path):
+    done = sampan(
+        site_env(tmp_path / "nothing", free_port()), "backup", str(tmp_path / "b.tar.gz"), check=False
+    )
+    assert done.returncode == 1
+    assert (
+        done.stderr.strip()
+        == f"sampan: backup failed: there is no database at {tmp_path / 'nothing' / 'sampan.sqlite3'} (has the site been started?)"
+    )
+    assert not list(tmp_path.glob("*.tar.gz")) and not list(tmp_path.glob(".*"))
+
+
+def test_without_pg_dump_on_the_path_the_error_says_what_to_install(monkeypatch, tmp_path: Path):
+    from sampan.core import backup_database
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(
+        backup_database.DatabaseError, match="pg_dump was not found on PATH; install PostgreSQL's client"
+    ):
+        backup_database._run_postgres_tool("pg_dump", "--version")
