@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from sampan.blog import services
 from sampan.blog.models import Post
 from sampan.comments.models import Comment, DiscussionSettings
-DiscussionSettings.objects.update_or_create(pk=1, defaults={{"min_seconds": 0, "notify_author": False}})
+DiscussionSettings.objects.update_or_create(pk=1, defaults={{"min_seconds": 0, "notify_author": NOTIFY}})
 author = get_user_model().objects.create_user("writer", "writer@example.org", "pw")
 post = Post(title="Talk to me", body="Words worth a reply.", author=author, status="publish")
 services.save_post(post)
@@ -59,12 +59,14 @@ def sampan(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
     return done
 
 
-def seed_site(data_dir: Path) -> tuple[dict[str, str], int, str]:
-    """A migrated site with one published post open for comments: its environment, port and post path."""
+def seed_site(data_dir: Path, *, notify_author: bool = False) -> tuple[dict[str, str], int, str]:
+    """A migrated site with one published post open for comments: its environment, port and post path.
+    With `notify_author`, each comment queues a mail to the post's author (a task for the worker)."""
     port = free_port()
     env = site_env(data_dir, port)
     sampan(env, "migrate", "-v0")
-    path = sampan(env, "shell", "-v0", "-c", SEED).stdout.strip().splitlines()[-1]
+    seed = SEED.replace("NOTIFY", str(notify_author))
+    path = sampan(env, "shell", "-v0", "-c", seed).stdout.strip().splitlines()[-1]
     return env, port, path
 
 
