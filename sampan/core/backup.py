@@ -77,26 +77,31 @@ def write_archive(
     entries: list[dict[str, Any]] = []
     partial = destination.with_name(f".{destination.name}.partial")
     try:
-        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
-            _add(tar, database, DATABASE_NAMES[engine], entries)
-            for path in sorted(media_root.rglob("*")) if media_root.is_dir() else []:
-                if path.is_file() and not path.is_symlink():
-                    _add(tar, path, f"media/{path.relative_to(media_root).as_posix()}", entries)
-            if secret_key.is_file():
-                _add(tar, secret_key, SECRET_KEY, entries)
-            manifest = Manifest(
-                {
-                    "format": FORMAT,
-                    "sampan_version": sampan.__version__,
-                    "engine": engine,
-                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "files": entries,
-                }
-            )
-            raw = json.dumps(manifest.data, indent=2).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(raw), int(datetime.now(UTC).timestamp()), 0o600
-            tar.addfile(info, io.BytesIO(raw))
+        # Owner-only from the first byte: it holds the secret key and every reader's email address.
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            with tarfile.open(fileobj=file, mode="w:gz", compresslevel=6) as tar:
+                _add(tar, database, DATABASE_NAMES[engine], entries)
+                for path in sorted(media_root.rglob("*")) if media_root.is_dir() else []:
+                    if path.is_file() and not path.is_symlink():
+                        _add(tar, path, f"media/{path.relative_to(media_root).as_posix()}", entries)
+                if secret_key.is_file():
+                    _add(tar, secret_key, SECRET_KEY, entries)
+                manifest = Manifest(
+                    {
+                        "format": FORMAT,
+                        "sampan_version": sampan.__version__,
+                        "engine": engine,
+                        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "files": entries,
+                    }
+                )
+                raw = json.dumps(manifest.data, indent=2).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(raw), int(datetime.now(UTC).timestamp()), 0o600
+                tar.addfile(info, io.BytesIO(raw))
+            file.flush()
+            os.fsync(file.fileno())  # on disk before it takes the real name
         os.replace(partial, destination)
     finally:
         partial.unlink(missing_ok=True)

@@ -97,6 +97,7 @@ def test_the_backup_holds_database_media_and_secret_key_with_checksums_and_never
     (cache / "page.djcache").write_text("a cached page")
     answer = sampan(env, "backup", str(tmp_path / "site.tar.gz"))
     assert answer.stdout.rstrip().endswith("database, 1 media file, secret key)")
+    assert (tmp_path / "site.tar.gz").stat().st_mode & 0o777 == 0o600  # it holds the key and readers' emails
     with tarfile.open(tmp_path / "site.tar.gz") as tar:
         names = set(tar.getnames())
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
