@@ -94,3 +94,8 @@ def test_pages_hold_at_least_fifty_top_level_comments():
     assert threads.page_count(101, settings) == 3 and threads.page_count(0, settings) == 1
     settings.paginate = False
     assert threads.page_count(500, settings) == 1
+
+
+def test_a_quote_keeps_no_address_of_its_own():
+    html = render_comment("<q cite='javascript:alert(1)'>hi</q> <blockquote cite=\"data:x\">b</blockquote>")
+    assert "cite" not in html and "<q>hi</q>" in html
