@@ -43,10 +43,8 @@ class Violations:
         self.watching = True
 
     def console(self, message: ConsoleMessage) -> None:
-        if (
-            (self.watching
-            and "Content Security Policy" in message.text)
-            or message.text.startswith("Refused to")
+        if (self.watching and "Content Security Policy" in message.text) or message.text.startswith(
+            "Refused to"
         ):
             self.found.append(message.text[:300])
 
