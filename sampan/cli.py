@@ -224,6 +224,9 @@ def worker(argv: Sequence[str]) -> int:
     )
     options = parser.parse_args(argv)
     call_command("migrate", interactive=False, verbosity=0)
+    from sampan.core.abandoned_tasks import requeue_abandoned_tasks, worker_id
+
+    requeue_abandoned_tasks()  # what a killed worker was doing runs again
     publish_due_posts.enqueue()  # catch up on anything scheduled while no worker ran
     from sampan.comments.tasks import schedule_tidying
 
@@ -238,7 +241,7 @@ def worker(argv: Sequence[str]) -> int:
 
     flusher.start()  # writes the servers' spooled page views every few seconds (docs/stats.md)
     with contextlib.suppress(KeyboardInterrupt):
-        call_command("db_worker", interval=options.interval, verbosity=1)
+        call_command("db_worker", interval=options.interval, verbosity=1, worker_id=worker_id())
     flusher.stop()  # and once more on the way out
     return 0
 
