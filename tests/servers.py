@@ -5,6 +5,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -39,3 +41,14 @@ def start_serve(env: dict[str, str], port: int) -> subprocess.Popen:
     # Keep reading what it logs, so a full pipe never stalls the server.
     threading.Thread(target=process.stdout.read, daemon=True).start()
     return process
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
+    """Wait until `condition()` holds, checking every 20 ms; fail naming `what` after `seconds` (a deadline
+    against a hung process, never a timing assertion). For state another process changes, with no event to
+    wait on."""
+    deadline = time.monotonic() + seconds
+    pause = threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        pause.wait(0.02)

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -37,13 +36,6 @@ Comment.objects.create(post=post, author_name="Reader", author_email="{READER}",
                        body_html="<p>First!</p>", status=Comment.Status.APPROVED)
 print(post.get_absolute_url())
 """
-
-
-def wait_for(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.02)
 
 
 def site_env(data_dir: Path, port: int) -> dict[str, str]:

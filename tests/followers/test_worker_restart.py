@@ -10,7 +10,6 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.servers import free_port, sampan_env
+from tests.servers import free_port, sampan_env, wait_for
 
 FOLLOWERS = 250
 KILL_AFTER = 25
@@ -59,13 +58,6 @@ class SlowServer:
         message = message_from_bytes(envelope.content)
         self.message_ids.append(str(message["Message-ID"]))
         return "250 OK"
-
-
-def wait_for(condition: Any, what: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.02)
 
 
 @pytest.fixture
