@@ -18,8 +18,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.core.comment_stream import CommentStream, comments_on_page, sampan, seed_site, site_env, wait_for
-from tests.servers import free_port
+from tests.core.comment_stream import CommentStream, comments_on_page, sampan, seed_site, site_env
+from tests.servers import free_port, wait_for
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 pytestmark = [

@@ -26,9 +26,8 @@ from tests.core.comment_stream import (
     sampan,
     seed_site,
     site_env,
-    wait_for,
 )
-from tests.servers import free_port, start_serve
+from tests.servers import free_port, start_serve, wait_for
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="the SQLite run covers SQLite sites")
