@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def prepare() -> None:
-    """What the first start needs: the database migrated and static files collected."""
+    """What a start needs: the database migrated, static files collected, no page cached by older code."""
     import django
     from django.core.management import call_command
 
@@ -117,6 +117,11 @@ def prepare() -> None:
     if not stamp.exists() or stamp.read_text() != fingerprint:
         call_command("collectstatic", interactive=False, verbosity=0)
         stamp.write_text(fingerprint)
+    from sampan.core import pagecache
+
+    # Cached pages keep the markup and headers of the code that made them: a (re)start, perhaps of new code,
+    # begins with none of them.
+    pagecache.invalidate()
 
 
 def static_fingerprint() -> str:

@@ -202,3 +202,13 @@ def test_app_password_for_an_unknown_or_non_writing_user_fails_with_one_line(cap
     assert len(err) == 2
     assert "nobody" in err[0]
     assert "writing role" in err[1]
+
+
+@pytest.mark.django_db
+def test_a_start_forgets_pages_cached_by_older_code():
+    from sampan.cli import prepare
+    from sampan.core import pagecache
+
+    before = pagecache.current_generation()
+    prepare()
+    assert pagecache.current_generation() != before

@@ -16,9 +16,10 @@ from django.http.response import HttpResponseBase
 ADMIN_PREFIX = "/admin/"
 ADMIN_STYLES = {"style-src": ["'self'", "'unsafe-inline'"]}
 
-# Powerful browser features no page of a blog needs; denied outright, also to anything a post embeds.
+# Powerful browser features no page of a blog needs; denied outright, also to anything a post embeds. (Only names
+# browsers know: Chromium logs an error on every page for an unknown one, e.g. ambient-light-sensor, bluetooth.)
 DENIED_FEATURES = (
-    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+    "accelerometer", "autoplay", "browsing-topics", "camera",
     "display-capture", "geolocation", "gyroscope", "hid", "interest-cohort", "magnetometer", "microphone",
     "midi", "payment", "serial", "usb", "xr-spatial-tracking",
 )  # fmt: skip
