@@ -16,6 +16,8 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from playwright.sync_api import BrowserContext, Page, Request
 
+from sampan.core.models import SiteSettings
+
 # Playwright's sync API runs an event loop in the test's thread, so Django would refuse the ORM calls that
 # factories make in the test body; nothing here is really concurrent.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -55,9 +57,11 @@ def _migrated_rows_restored(request: pytest.FixtureRequest, _migrated_rows: str 
         return
     connection = connections[DEFAULT_DB_ALIAS]
     if not hasattr(connection, "_test_serialized_contents"):
-        # Django could not restore them for this test; from now on it finds them and does it itself.
+        # Django could not restore them for this test; from now on it finds them and does it itself. They are
+        # put back only if a flush took them: the first test that commits finds them still there.
         connection._test_serialized_contents = _migrated_rows  # type: ignore[attr-defined]
-        connection.creation.deserialize_db_from_string(_migrated_rows)
+        if not SiteSettings.objects.exists():
+            connection.creation.deserialize_db_from_string(_migrated_rows)
 
 
 def _origin(url: str) -> str:
