@@ -13,10 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from playwright.sync_api import BrowserContext, Page, Request
-
-from sampan.core.models import SiteSettings
 
 # Playwright's sync API runs an event loop in the test's thread, so Django would refuse the ORM calls that
 # factories make in the test body; nothing here is really concurrent.
@@ -57,11 +56,11 @@ def _migrated_rows_restored(request: pytest.FixtureRequest, _migrated_rows: str 
         return
     connection = connections[DEFAULT_DB_ALIAS]
     if not hasattr(connection, "_test_serialized_contents"):
-        # Django could not restore them for this test; from now on it finds them and does it itself. They are
-        # put back only if a flush took them: the first test that commits finds them still there.
+        # Django could not restore them for this test; from now on it finds them and does it itself. Emptied
+        # first, as Django does: an earlier flush may have left rows that post_migrate made again (the roles).
         connection._test_serialized_contents = _migrated_rows  # type: ignore[attr-defined]
-        if not SiteSettings.objects.exists():
-            connection.creation.deserialize_db_from_string(_migrated_rows)
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(_migrated_rows)
 
 
 def _origin(url: str) -> str:
