@@ -68,6 +68,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sampan.core",
     "sampan.blog",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "sampan.readers",  # signed-in readers (docs/readers.md); the reader-interaction apps build on it
     "sampan.comments",
     "sampan.mentions",
     "sampan.followers",
@@ -89,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "sampan.stats.recorder.OwnVisitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -248,6 +255,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 LOGIN_URL = "/admin/login/"
+
+# Readers sign in through allauth (docs/readers.md): by emailed code, never with a password; the site's staff sign
+# in at /admin/ with their own lockout and two-step codes, which the readers' ways in never bypass.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+SOCIALACCOUNT_STORE_TOKENS = False  # no provider tokens are kept: each is used once, then revoked or dropped
 
 LOGGING = {
     "version": 1,

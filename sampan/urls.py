@@ -29,6 +29,8 @@ urlpatterns = [
     path("api/", include("sampan.api.rest.urls")),
     path("xmlrpc.php", include("sampan.api.xmlrpc.urls")),
     path("likes/", include("sampan.likes.urls")),
+    path("accounts/", include("sampan.readers.urls")),  # reader sign-in: our own methods first,
+    path("accounts/", include("allauth.urls")),  # then allauth's email code, OIDC and passkeys
     path("", include("sampan.comments.selfservice_urls")),
     path(
         "", include("sampan.comments.urls")
