@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "sampan.readers",  # signed-in readers (docs/readers.md); the reader-interaction apps build on it
+    "sampan.readers.indieauth",  # allauth providers of our own: sign in with your website,
+    "sampan.readers.fediverse",  # or with a Mastodon-compatible account
     "sampan.comments",
     "sampan.mentions",
     "sampan.followers",
