@@ -269,6 +269,15 @@ ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 SOCIALACCOUNT_STORE_TOKENS = False  # no provider tokens are kept: each is used once, then revoked or dropped
+# OpenID Connect providers are rows the owner adds in the admin (none by default: off). PKCE and a nonce on every
+# sign-in; allauth's own requests go through the outbound fetcher (sampan/readers/oidc.py, docs/readers.md).
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "SCOPE": ["openid", "profile", "email"],
+        "provider_class": "sampan.readers.oidc.ReaderOpenIDConnectProvider",
+    },
+}
 
 LOGGING = {
     "version": 1,
