@@ -64,7 +64,11 @@ def avatar_png(body: bytes) -> bytes:
             image.seek(0)  # the first frame of an animation
             image.draft("RGB", (SIZE * 2, SIZE * 2))  # JPEG: decode at a reduced scale, cheaper and enough
             square = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGBA"), (SIZE, SIZE))
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError:
+        raise NotAnAvatar(
+            "a picture claiming more pixels, more than any avatar (a decompression bomb)"
+        ) from None
+    except UnidentifiedImageError as exc:
         raise NotAnAvatar(f"not a PNG, JPEG, GIF or WebP picture ({exc})") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise NotAnAvatar(f"a picture that cannot be read ({exc})") from None
