@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "fediverse"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("callback/", views.callback, name="callback"),
+]
