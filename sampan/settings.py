@@ -269,6 +269,27 @@ ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 SOCIALACCOUNT_STORE_TOKENS = False  # no provider tokens are kept: each is used once, then revoked or dropped
+ACCOUNT_ADAPTER = "sampan.readers.adapter.ReaderAccountAdapter"  # readers only; same-site redirects; our mails
+SOCIALACCOUNT_ADAPTER = "sampan.readers.adapter.ReaderSocialAdapter"
+# One form for new and returning readers: an unknown address gets a reader account, then the same code.
+ACCOUNT_FORMS = {"request_login_code": "sampan.readers.forms.EmailCodeForm"}
+ACCOUNT_EMAIL_VERIFICATION = "optional"  # the code itself proves the address (allauth marks it verified)
+ACCOUNT_PREVENT_ENUMERATION = True  # every address sees the same "type the code" page
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3  # three wrong codes and that code is gone: start again
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGOUT_ON_GET = False  # signing out is a POST: a link on another site cannot sign a reader out
+ACCOUNT_RATE_LIMITS = {
+    # per client (allauth keys "ip" by the address; the counters live in the cache, never in the database)
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "10/m/ip,3/m/key,10/h/key",
+    "confirm_email": "1/3m/key",
+}
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # outside identities carry no address of ours to check
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an outside identity never takes over an email reader's account
+# allauth's own templates come before the readers app's in INSTALLED_APPS; ours (the blog's look) win from here.
+TEMPLATES[0]["DIRS"] = [BASE_DIR / "readers" / "templates"]
 # OpenID Connect providers are rows the owner adds in the admin (none by default: off). PKCE and a nonce on every
 # sign-in; allauth's own requests go through the outbound fetcher (sampan/readers/oidc.py, docs/readers.md).
 SOCIALACCOUNT_PROVIDERS = {

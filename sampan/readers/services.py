@@ -58,17 +58,20 @@ def identity_uid(*, method: str, issuer: str, subject: str) -> str:
     return uid
 
 
-def safe_next(request: HttpRequest, next_url: str) -> str:
-    """`next_url` when it is a path on this site, else the home page (no open redirects)."""
-    url = (next_url or "").strip()
-    if (
+def is_same_site_path(url: str) -> bool:
+    """A path on this site (never another host, scheme, or a browser's reading of `//` or `/\\`)."""
+    return (
         url.startswith("/")
         and not url.startswith(("//", "/\\"))
         and not _INVISIBLE.search(url)
-        and url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=request.is_secure())
-    ):
-        return url
-    return reverse("blog:home")
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
+    )
+
+
+def safe_next(request: HttpRequest, next_url: str) -> str:
+    """`next_url` when it is a path on this site, else the home page (no open redirects)."""
+    url = (next_url or "").strip()
+    return url if is_same_site_path(url) else reverse("blog:home")
 
 
 def is_staff(user: Any) -> bool:
@@ -115,6 +118,18 @@ def make_reader_user(*, display_name: str = "", website: str = "", email: str = 
     user.set_unusable_password()
     user.save()
     Reader.objects.create(user=user, display_name=display_name, website=website)
+    return user
+
+
+def make_email_reader(email: str) -> Any:
+    """A new reader for an email address, unconfirmed until the code sent to it comes back."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        user = make_reader_user(
+            display_name=clean_display_name(email.split("@")[0].split("+")[0]), email=email
+        )
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
 
 
