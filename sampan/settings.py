@@ -288,6 +288,12 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # outside identities carry no address of ours to check
 SOCIALACCOUNT_EMAIL_REQUIRED = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an outside identity never takes over an email reader's account
+# Passkeys (docs/readers.md, "Your account"): a way in of their own, added on /accounts/you/, used from the sign-in
+# page; a resident key with user verification. No TOTP or recovery codes for readers (staff have /admin/'s).
+MFA_SUPPORTED_TYPES = ["webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_REAUTHENTICATION_REQUIRED = False  # readers have no password to re-enter; many have no code address either
+MFA_ADAPTER = "sampan.readers.passkeys.PasskeyAdapter"
 # allauth's own templates come before the readers app's in INSTALLED_APPS; ours (the blog's look) win from here.
 TEMPLATES[0]["DIRS"] = [BASE_DIR / "readers" / "templates"]
 # OpenID Connect providers are rows the owner adds in the admin (none by default: off). PKCE and a nonce on every

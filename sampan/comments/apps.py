@@ -19,5 +19,11 @@ class CommentsConfig(AppConfig):
 
         personal_data.register(personal.SOURCE)
 
+        from sampan.readers import personal as readers_personal
+
+        from . import reader_records
+
+        readers_personal.register(reader_records.RECORDS)  # a reader's signed-in comments, with their account
+
         if notifications.comment_submitted not in services.comment_submitted_hooks:
             services.comment_submitted_hooks.append(notifications.comment_submitted)
