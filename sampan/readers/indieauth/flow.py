@@ -36,6 +36,7 @@ KEPT = 5  # sign-ins in flight per browser (a reader may start in several tabs)
 LIFETIME = 15 * 60  # seconds to approve at their server
 PURPOSE = "IndieAuth sign-in"
 ANSWER_LIMIT = 64 * 1024
+ANSWER_TIMEOUT = 10.0
 
 
 class SignInRefused(Exception):
@@ -144,7 +145,8 @@ def _redeemed(started: dict[str, Any], code: str) -> dict[str, Any]:
     try:
         answer = fetch(
             started["endpoint"], purpose=PURPOSE, method="POST", data=form,
-            headers={"Accept": "application/json"}, max_bytes=ANSWER_LIMIT, follow_redirects=False,
+            headers={"Accept": "application/json"}, max_bytes=ANSWER_LIMIT, timeout=ANSWER_TIMEOUT,
+            follow_redirects=False,
         )  # fmt: skip
     except OutboundError as exc:
         raise SignInRefused(f"Sampan could not reach your sign-in server: {exc}.") from None

@@ -25,8 +25,8 @@ TYPED_LIMIT = 500
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _form(request, me="", next_url=request.GET.get("next", "/"))
-    typed, next_url = request.POST.get("me", "")[:TYPED_LIMIT], request.POST.get("next", "/")
+        return _form(request, me="", next_url=request.GET.get("next", "/")[:TYPED_LIMIT])
+    typed, next_url = request.POST.get("me", "")[:TYPED_LIMIT], request.POST.get("next", "/")[:TYPED_LIMIT]
     if not is_same_origin_post(request):
         return _form(request, typed, next_url, "Sign in from this site's own sign-in page.", status=403)
     if not allow("indieauth-start", client_key(request), limit=STARTS_PER_WINDOW, window=WINDOW):
