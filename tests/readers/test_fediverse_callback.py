@@ -10,8 +10,13 @@ from django.test import Client
 
 from sampan.readers.models import Reader
 
-from .mastodon_fake import FakeMastodon, instance_fixture, mastodon_ca_fixture, mastodon_instance  # noqa: F401
-from .mastodon_fake import reaching_fakes_fixture  # noqa: F401
+from .mastodon_fake import (  # noqa: F401
+    FakeMastodon,
+    instance_fixture,
+    mastodon_ca_fixture,
+    mastodon_instance,
+    reaching_fakes_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 
