@@ -158,6 +158,7 @@ class IndieAuthFake:
         self.profile: dict[str, Any] = {"name": "Alice Example"}
         self.answer_me: str | None = None  # the `me` redemption answers with, when not the one asked for
         self.answer_iss: str | None = None  # the `iss` the callback carries, when not this server's own
+        self.metadata_changes: dict[str, Any] = {}  # what the metadata says otherwise
         self.servers: list[_Server] = []
         self.site = self._serve(SITE_ADDRESS, _SiteHandler)
         self.auth = self._serve(AUTH_ADDRESS, _AuthHandler)
@@ -218,7 +219,7 @@ class IndieAuthFake:
             "token_endpoint": self.auth_url + "/token",
             "code_challenge_methods_supported": ["S256"],
             "authorization_response_iss_parameter_supported": True,
-        }
+        } | self.metadata_changes
 
     def approved(self, request: dict[str, str]) -> str:
         """The reader pressed Approve: a new code, and the redirect back to the client."""

@@ -140,6 +140,22 @@ def test_a_site_naming_no_server_is_told_so_on_the_form_with_what_was_typed(clie
     assert f'value="{me}"' in shown
 
 
+@pytest.mark.parametrize("issuer", ["http://127.0.0.9/", "http://127.0.0.3/", None, ["x"]])
+def test_metadata_naming_an_issuer_other_than_its_own_address_is_refused(client, fake, issuer):
+    me = fake.home_page_with_metadata_link("alice.test")
+    fake.metadata_changes = {"issuer": issuer}
+    shown = refusal(start(client, me))
+    assert "names an issuer that is not its own address" in shown or "names no issuer" in shown
+    assert fake.approvals == []
+
+
+def test_metadata_that_is_not_json_is_refused(client, fake):
+    link = f'<link rel="indieauth-metadata" href="{fake.profile_url("alice.test", "/not-json")}">'
+    me = fake.page("alice.test", body=link.encode())
+    fake.page("alice.test", "/not-json", body=b"<p>hello")
+    assert "metadata is not a JSON object" in refusal(start(client, me))
+
+
 def test_a_wrong_pkce_verifier_is_refused_by_the_server_and_nobody_is_signed_in(client, fake):
     me = fake.home_page_with_metadata_link("alice.test")
     started = start(client, me)
@@ -335,3 +351,6 @@ def test_a_display_name_with_markup_bidi_and_ten_kilobytes_is_escaped_and_trimme
     sign_in(client, fake, me)
     name = SocialAccount.objects.get().user.reader.display_name
     assert name.startswith("<b>Alice</b>") and len(name) == 80 and "\u202e" not in name
+    shown = client.get(reverse("reader_account:home")).content.decode()
+    assert "<strong>&lt;b&gt;Alice&lt;/b&gt; &lt;script&gt;x()&lt;/script&gt;yyy" in shown
+    assert "<b>Alice" not in shown and "<script>x()" not in shown and "y" * 81 not in shown

@@ -81,19 +81,25 @@ def _server_from_metadata(metadata_url: str) -> Server:
     issuer = metadata.get("issuer")
     if not isinstance(issuer, str) or not issuer:
         raise DiscoveryFailed("Your sign-in server's metadata names no issuer.")
-    parts = urlsplit(issuer)
-    # The issuer is a prefix of the metadata's own address, so a server cannot claim another's name.
-    if (
-        parts.scheme not in {"http", "https"}
-        or parts.query
-        or parts.fragment
-        or not metadata_url.startswith(issuer)
-    ):
+    if not _is_prefix_of(issuer, metadata_url):
         raise DiscoveryFailed("Your sign-in server's metadata names an issuer that is not its own address.")
     endpoint = metadata.get("authorization_endpoint")
     if not isinstance(endpoint, str):
         raise DiscoveryFailed("Your sign-in server's metadata names no authorization endpoint.")
     return Server(authorization_endpoint=_web_address(endpoint, "authorization endpoint"), issuer=issuer)
+
+
+def _is_prefix_of(issuer: str, metadata_url: str) -> bool:
+    """Whether the issuer is a prefix of the metadata's own address on the same origin, so that a server cannot
+    claim another's name ("https://example.com" is a prefix of "https://example.com.evil.test/" as text only)."""
+    claimed, actual = urlsplit(issuer), urlsplit(metadata_url)
+    return (
+        claimed.scheme in {"http", "https"}
+        and not claimed.query
+        and not claimed.fragment
+        and (claimed.scheme, claimed.netloc.lower()) == (actual.scheme, actual.netloc.lower())
+        and actual.path.startswith(claimed.path)
+    )
 
 
 def _web_address(url: str, what: str) -> str:
