@@ -354,3 +354,11 @@ def test_a_display_name_with_markup_bidi_and_ten_kilobytes_is_escaped_and_trimme
     shown = client.get(reverse("reader_account:home")).content.decode()
     assert "<strong>&lt;b&gt;Alice&lt;/b&gt; &lt;script&gt;x()&lt;/script&gt;yyy" in shown
     assert "<b>Alice" not in shown and "<script>x()" not in shown and "y" * 81 not in shown
+
+
+def test_the_form_shown_again_may_lead_to_the_readers_server_and_no_other_page_is_widened(client, fake):
+    shown = start(client, "https://alice.test/#me")
+    policy = shown["Content-Security-Policy"]
+    assert "form-action 'self' https: http:" in policy  # http: only while tests reach loopback fakes
+    back = client.get(reverse("indieauth:callback"), {"state": "x", "code": "y"})
+    assert "form-action 'self';" in back["Content-Security-Policy"] + ";"

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sampan.core.origin import is_same_origin_post
 from sampan.core.ratelimit import allow, client_key
+from sampan.readers.formaction import lets_forms_leave
 from sampan.readers.services import refused, sign_in_identity
 
 from . import flow
@@ -23,6 +24,7 @@ TYPED_LIMIT = 500
 @csrf_exempt  # like every public form here, a same-origin check instead of a cookie the reader has yet to get
 @require_http_methods(["GET", "POST"])
 @never_cache
+@lets_forms_leave  # the form shown again posts here, and the answer to that post leads to the reader's server
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _form(request, me="", next_url=request.GET.get("next", "/")[:TYPED_LIMIT])
