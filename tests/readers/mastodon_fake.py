@@ -45,6 +45,7 @@ class FakeMastodon:
     host: str
     version: str = "4.3"
     account: dict[str, Any] = field(default_factory=dict)
+    refuses_profile: bool = False  # lists the `profile` scope, yet its authorize page refuses it
     misbehave: str = ""  # the path that answers badly
     misbehave_how: str = ""  # huge, redirects, refuse, private or slow
     calls: list[Call] = field(default_factory=list)
@@ -84,7 +85,12 @@ class FakeMastodon:
             raise AssertionError(f"the fake refuses this authorize request: {query}")
         back = {"state": query.get("state", "")}
         requested = query.get("scope", "read").split()
-        if query.get("response_type") != "code" or not set(requested) <= set(app["scopes"].split()):
+        refused = self.refuses_profile and "profile" in requested
+        if (
+            query.get("response_type") != "code"
+            or not set(requested) <= set(app["scopes"].split())
+            or refused
+        ):
             back["error"] = "invalid_scope"
         else:
             code = secrets.token_urlsafe(16)
@@ -247,7 +253,7 @@ class _Server(ThreadingHTTPServer):
 @contextmanager
 def mastodon_instance(
     ca: trustme.CA, address: str = "127.0.0.2", *, version: str = "4.3", misbehave: str = "",
-    account: dict[str, Any] | None = None,
+    account: dict[str, Any] | None = None, refuses_profile: bool = False,
 ) -> Iterator[FakeMastodon]:  # fmt: skip
     """A fake instance serving HTTPS with a certificate from `ca` for `address`, for the duration."""
     server = _Server((address, 0), _Handler)
@@ -257,7 +263,7 @@ def mastodon_instance(
     path, _, how = misbehave.partition(":")
     server.fake = FakeMastodon(
         host=f"{address}:{server.server_address[1]}", version=version, account=account or {}, misbehave=path,
-        misbehave_how=how,
+        misbehave_how=how, refuses_profile=refuses_profile,
     )  # fmt: skip
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

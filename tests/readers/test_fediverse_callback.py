@@ -8,7 +8,8 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
-from sampan.readers.models import Reader
+from sampan.readers.fediverse.models import FediverseApp
+from sampan.readers.models import Block, Reader
 
 from .mastodon_fake import (  # noqa: F401
     FakeMastodon,
@@ -166,3 +167,32 @@ def test_a_display_name_with_markup_bidi_overrides_and_10_kb_is_trimmed_and_show
     page = client.get("/accounts/you/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;evil xxx" in page
     assert "<script>alert(1)" not in page
+
+
+def test_a_server_refusing_the_profile_scope_it_listed_is_asked_again_for_read_accounts(
+    client, reaching_fakes, mastodon_ca
+):
+    with mastodon_instance(mastodon_ca, "127.0.0.3", refuses_profile=True) as fake:
+        refused = come_back(client, approved(client, fake))
+        assert refused.status_code == 302 and refused["Location"].startswith(f"{fake.url}/oauth/authorize?")
+        assert parse_qs(urlsplit(refused["Location"]).query)["scope"] == ["read:accounts"]
+        come_back(client, fake.approve(refused["Location"]))
+    assert [call.form["scopes"] for call in fake.called("/api/v1/apps")] == ["profile", "read:accounts"]
+    assert FediverseApp.objects.get().scopes == "read:accounts"
+    assert signed_in(client)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"), [("identity", "@you@{host}"), ("instance", "{host}"), ("domain", "127.0.0.2")]
+)
+def test_a_blocked_account_or_instance_is_not_signed_in(client, instance, kind, value):
+    Block.objects.create(kind=kind, value=value.format(host=instance.host))
+    response = come_back(client, approved(client, instance)) if kind == "identity" else None
+    if response is None:  # a blocked instance is not even asked
+        response = client.post(
+            "/accounts/fediverse/", {"account": f"@you@{instance.host}"}, headers=SAME_ORIGIN
+        )
+        assert instance.calls == []
+    assert response.status_code == 403
+    assert "This blog does not take sign-ins or comments from" in response.content.decode()
+    assert not signed_in(client)

@@ -14,11 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from sampan.core import ratelimit
 from sampan.core.models import SiteSettings
+from sampan.readers import blocking
+from sampan.readers.services import refused, sign_in_identity
 
 from . import client
 from .handles import NotAnInstance, instance_of
@@ -51,25 +53,30 @@ def start_sign_in(request: HttpRequest, *, account: str, next_url: str) -> str:
         instance = instance_of(account)
     except NotAnInstance as exc:
         raise SignInProblem(str(exc)) from None
-    app = app_for(instance, request=request)
+    if reason := blocking.refusal_for(issuer=instance, subject=""):
+        raise SignInProblem(reason, status=403)  # a blocked instance is not even asked
+    return _send_to_approve(request, app_for(instance, request=request), next_url=next_url)
+
+
+def _send_to_approve(request: HttpRequest, app: FediverseApp, *, next_url: str) -> str:
     state = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(48)
     request.session[SESSION_KEY] = {
         "state": state,
         "verifier": verifier,
-        "instance": instance,
+        "instance": app.instance,
         "next": next_url[:MAX_NEXT],
         "started": time.time(),
     }
     return client.authorize_url(app, state=state, code_challenge=_challenge(verifier))
 
 
-def app_for(instance: str, *, request: HttpRequest) -> FediverseApp:
-    """The stored registration for `instance`, or a new one once the instance answered like a Mastodon API.
-    Nothing is stored unless registration worked."""
+def app_for(instance: str, *, request: HttpRequest, scope: str = "") -> FediverseApp:
+    """The stored registration for `instance`, or a new one once the instance answered like a Mastodon API (for
+    `scope`, when given, else the one the instance supports). Nothing is stored unless registration worked."""
     redirect_uri = request.build_absolute_uri(reverse("fediverse:callback"))
     known = FediverseApp.objects.filter(instance=instance).first()
-    if known is not None and known.redirect_uri == redirect_uri:
+    if known is not None and known.redirect_uri == redirect_uri and scope in ("", known.scopes):
         return known
     if known is None and not ratelimit.allow(
         "fediverse-new-instance", ratelimit.client_key(request), limit=NEW_INSTANCE_LIMIT,
@@ -77,7 +84,7 @@ def app_for(instance: str, *, request: HttpRequest) -> FediverseApp:
     ):  # fmt: skip
         raise SignInProblem("Too many sign-ins with new servers from here. Try again in an hour.", status=429)
     try:
-        scope = client.scope_for(instance)
+        scope = scope or client.scope_for(instance)
         client_id, client_secret = client.register(
             instance, client_name=_client_name(), redirect_uri=redirect_uri, scope=scope,
             website=settings.SITE_URL,
@@ -102,10 +109,14 @@ def finish_sign_in(request: HttpRequest, *, params: dict[str, str]) -> HttpRespo
     """The reader is back from their instance: check it is the sign-in this browser started, read who they are
     (the token is revoked right after, whatever follows), and sign them in."""
     pending = _take_pending(request, params.get("state", ""))
+    app = FediverseApp.objects.filter(instance=pending["instance"]).first()
+    if params.get("error") == "invalid_scope" and app is not None and app.scopes == client.PROFILE_SCOPE:
+        # The server listed `profile` yet refuses it: register for the older scope and ask the reader once more.
+        older = app_for(app.instance, request=request, scope=client.OLD_SCOPE)
+        return HttpResponseRedirect(_send_to_approve(request, older, next_url=pending["next"]))
     if params.get("error"):
         raise SignInProblem(f"{pending['instance']} did not approve the sign-in, so you are not signed in.")
     code = params.get("code", "")
-    app = FediverseApp.objects.filter(instance=pending["instance"]).first()
     if not code or app is None:
         raise SignInProblem("The answer from your server was incomplete. Please start again.")
     try:
@@ -117,8 +128,10 @@ def finish_sign_in(request: HttpRequest, *, params: dict[str, str]) -> HttpRespo
         identity = identity_of(account, instance=app.instance)
     except (client.InstanceError, NotThisInstance) as exc:
         raise SignInProblem(_could_not(app.instance, exc), status=502) from None
-    from sampan.readers.services import sign_in_identity  # READERS-CORE's; every outside sign-in ends there
-
+    # The owner may have blocked the account by its address (@name@instance), which the identity does not carry.
+    handle = f"{account.get('username')}@{app.instance}"
+    if reason := blocking.refusal_for(issuer=app.instance, subject=handle):
+        return refused(request, reason)
     return sign_in_identity(request, method="fediverse", next_url=pending["next"], **identity)
 
 
