@@ -196,3 +196,26 @@ def test_a_blocked_account_or_instance_is_not_signed_in(client, instance, kind, 
     assert response.status_code == 403
     assert "This blog does not take sign-ins or comments from" in response.content.decode()
     assert not signed_in(client)
+
+
+def test_a_used_code_is_refused_by_the_instance_and_signs_nobody_in(client, instance):
+    first = urlsplit(approved(client, instance))
+    come_back(client, first.geturl())
+    client.logout()
+    fresh = urlsplit(approved(client, instance))  # a new sign-in, its state with the old code
+    old_code = parse_qs(first.query)["code"][0]
+    response = client.get(fresh.path, {"state": parse_qs(fresh.query)["state"][0], "code": old_code})
+    assert response.status_code == 502
+    assert "it refused the request (HTTP 400)" in response.content.decode()
+    assert not signed_in(client)
+
+
+def test_a_wrong_pkce_verifier_is_refused_by_the_instance_and_signs_nobody_in(client, instance):
+    callback = approved(client, instance)
+    session = client.session
+    session["fediverse_sign_in"] = {**session["fediverse_sign_in"], "verifier": "not-the-one-challenged"}
+    session.save()
+    response = come_back(client, callback)
+    assert response.status_code == 502
+    assert not signed_in(client)
+    assert instance.called("/api/v1/accounts/verify_credentials") == []
