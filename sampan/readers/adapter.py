@@ -19,6 +19,7 @@ from django.urls import reverse
 from sampan.core import fragments, ratelimit
 
 from . import services
+from .oidc import OpenIDConnectAdapterMixin
 
 
 class ReaderAccountAdapter(DefaultAccountAdapter):
@@ -55,7 +56,8 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
         super().send_mail(template_prefix, email, context)
 
 
-class ReaderSocialAdapter(DefaultSocialAccountAdapter):
+# The mixin first: OpenID Connect sign-ins end in services.sign_in_identity, its requests go through the fetcher.
+class ReaderSocialAdapter(OpenIDConnectAdapterMixin, DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return True  # an outside identity the owner has not blocked may become a reader
 

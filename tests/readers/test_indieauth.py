@@ -2,6 +2,7 @@
 site names its server, PKCE, `state` and `iss` checked, the returned profile URL confirmed, and bad answers refused
 with nobody signed in."""
 
+import io
 import ipaddress
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,6 +11,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from sampan.core import outbound_policy
 from sampan.core.models import OutboundRequest
@@ -185,7 +187,7 @@ def test_an_answer_without_iss_from_a_server_with_metadata_is_refused(client, fa
     assert signed_in_as(client) == ""
 
 
-@pytest.mark.parametrize("state", ["", "not-the-state"])
+@pytest.mark.parametrize("state", ["", "not-the-state", "é\u202e", "x" * 300])
 def test_a_missing_or_altered_state_is_refused(client, fake, state):
     me = fake.home_page_with_metadata_link("alice.test")
     started = start(client, me)
@@ -362,3 +364,24 @@ def test_the_form_shown_again_may_lead_to_the_readers_server_and_no_other_page_i
     assert "form-action 'self' https: http:" in policy  # http: only while tests reach loopback fakes
     back = client.get(reverse("indieauth:callback"), {"state": "x", "code": "y"})
     assert "form-action 'self';" in back["Content-Security-Policy"] + ";"
+
+
+def test_the_profile_photo_becomes_a_local_avatar_and_a_missing_name_becomes_the_host(client, fake):
+    picture = io.BytesIO()
+    Image.new("RGB", (200, 200), "teal").save(picture, "PNG")
+    photo = fake.page("alice.test", "/me.png", body=picture.getvalue(), headers={"Content-Type": "image/png"})
+    me = fake.home_page_with_metadata_link("alice.test")
+    fake.profile = {"photo": photo}
+    sign_in(client, fake, me)
+    reader = SocialAccount.objects.get().user.reader
+    assert reader.display_name == "alice.test"
+    assert reader.avatar and Image.open(reader.avatar.path).size == (96, 96)
+
+
+def test_a_profile_photo_at_a_private_address_is_never_fetched_and_the_identicon_stays(client, fake):
+    me = fake.home_page_with_metadata_link("alice.test")
+    fake.profile = {"name": "Alice", "photo": "http://intranet.test/me.png"}
+    sign_in(client, fake, me)
+    assert signed_in_as(client) == me
+    assert not SocialAccount.objects.get().user.reader.avatar
+    assert OutboundRequest.objects.get(purpose="reader avatar").outcome == "refused"

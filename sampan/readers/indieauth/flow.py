@@ -119,18 +119,14 @@ def _pending(request: HttpRequest) -> dict[str, dict[str, Any]]:
 def _take_started(request: HttpRequest, state: str) -> dict[str, Any]:
     """The sign-in this state belongs to, removed from the session so it can be used only once."""
     pending = _pending(request)
-    found = (
-        next((s for known, s in pending.items() if hmac.compare_digest(known, state)), None)
-        if state
-        else None
-    )
-    if found is not None:
-        request.session[SESSION_KEY] = {k: v for k, v in pending.items() if v is not found}
-    if found is None:
+    given = state.encode("utf-8", "surrogateescape")  # compare_digest takes str only when it is ASCII
+    found = next((s for known, s in pending.items() if hmac.compare_digest(known.encode(), given)), None)
+    if found is None or not state:
         raise SignInRefused(
             "This sign-in was not started in this browser, has already been used, or took too long. "
             "Please start again."
         )
+    request.session[SESSION_KEY] = {k: v for k, v in pending.items() if v is not found}
     return found
 
 
