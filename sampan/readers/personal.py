@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from sampan.core import personal_data
 from sampan.core.personal_data import Source
 
 from .models import METHODS, Reader
@@ -87,8 +88,14 @@ def account_data(user: Any) -> dict[str, Any]:
 
 
 def export(user: Any) -> dict[str, Any]:
-    """Everything kept about this reader's account, across the site (JSON-ready)."""
-    return {**account_data(user), **{entry.name: entry.export(user) for entry in records()}}
+    """Everything kept about this reader's account, across the site (JSON-ready), and what the site keeps about
+    their confirmed email addresses (following the blog, comments written with the address)."""
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {
+        **account_data(user),
+        **{entry.name: entry.export(user) for entry in records()},
+        "kept_about_your_email": [personal_data.export(email) for email in addresses.order_by("email")],
+    }
 
 
 def delete_account(user: Any, *, keep_comments: bool) -> dict[str, int]:

@@ -12,6 +12,7 @@ from django.test import Client
 
 from sampan.comments.models import Comment
 from sampan.core import personal_data
+from sampan.followers.models import Follower
 from sampan.readers import services
 from sampan.readers.models import Reader
 from tests.factories import make_post, make_user
@@ -158,6 +159,7 @@ def test_the_export_is_a_json_download_of_the_account_and_its_comments():
         user=user, provider="fediverse", uid="https://mastodon.example/@kofi",
         extra_data={"issuer": "https://mastodon.example", "display_name": "Kofi", "profile_url": "https://mastodon.example/@kofi"},
     )  # fmt: skip
+    Follower.objects.create(email="kofi@example.org", status="confirmed")
     post = make_post("Rivers")
     comment_by(user, post, "Signed-in words.")
     comment_by(website_reader(), post, "Someone else's words.")
@@ -170,6 +172,9 @@ def test_the_export_is_a_json_download_of_the_account_and_its_comments():
     assert [i["profile_url"] for i in data["identities"]] == ["https://mastodon.example/@kofi"]
     assert [c["comment"] for c in data["comments"]] == ["Signed-in words."]
     assert data["passkeys"] == []
+    kept = data["kept_about_your_email"]
+    assert [k["email"] for k in kept] == ["kofi@example.org"]
+    assert kept[0]["followers"]["follower"]["status"] == "confirmed"
 
 
 def test_deleting_the_account_can_keep_the_comments_as_a_former_readers(django_capture_on_commit_callbacks):
