@@ -108,7 +108,7 @@ def with_state(callback_url: str, state: str | None) -> str:
     return f"{parts.path}?{urlencode(query)}"
 
 
-@pytest.mark.parametrize("state", [None, "", "altered-state"])
+@pytest.mark.parametrize("state", [None, "", "altered-state", "état-☃", "x" * 2000])
 def test_a_missing_or_altered_state_signs_nobody_in(client, instance, state):
     response = come_back(client, with_state(approved(client, instance), state))
     assert response.status_code == 400

@@ -138,7 +138,8 @@ def finish_sign_in(request: HttpRequest, *, params: dict[str, str]) -> HttpRespo
 def _take_pending(request: HttpRequest, state: str) -> dict[str, Any]:
     pending = request.session.pop(SESSION_KEY, None)
     fresh = isinstance(pending, dict) and time.time() - float(pending.get("started", 0)) < PENDING_SECONDS
-    if not (fresh and state and secrets.compare_digest(str(pending["state"]), state)):  # type: ignore[index]
+    expected = str(pending["state"]).encode() if fresh else b""  # type: ignore[index]
+    if not (expected and secrets.compare_digest(expected, state.encode("utf-8", "replace"))):
         raise SignInProblem(
             "This sign-in was not started in this browser, was already used, or took too long. "
             "Nobody was signed in; please start again."
