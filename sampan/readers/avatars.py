@@ -49,7 +49,16 @@ def fetch_avatar(reader, url: str) -> bool:  # type: ignore[no-untyped-def]
     except (OutboundError, NotAnAvatar) as exc:
         log.warning("Avatar for reader %s not kept (the identicon stays): %s", reader.pk, exc)
         return False
-    replace_avatar(reader, picture)
+    except (
+        Exception
+    ):  # a decoder or storage fault of our own: logged in full, and the reader keeps the identicon
+        log.exception("Avatar for reader %s not kept (the identicon stays): unexpected error", reader.pk)
+        return False
+    try:
+        replace_avatar(reader, picture)
+    except OSError:
+        log.exception("Avatar for reader %s could not be stored (the identicon stays)", reader.pk)
+        return False
     return True
 
 

@@ -259,3 +259,16 @@ def test_removing_the_avatar_deletes_its_file(server):
     name = reader.avatar.name
     avatars.remove_avatar(reader)
     assert not default_storage.exists(name)
+
+
+def test_a_fault_of_our_own_is_logged_in_full_and_never_raised(server, monkeypatch, caplog):
+    def broken(body: bytes) -> bytes:
+        raise RuntimeError("decoder fell over")
+
+    monkeypatch.setattr(avatars, "avatar_png", broken)
+    reader = make_reader()
+    with caplog.at_level(logging.ERROR, logger="sampan.readers.avatars"):
+        assert avatars.fetch_avatar(reader, f"{server}/me.png") is False
+    assert "decoder fell over" in caplog.text
+    reader.refresh_from_db()
+    assert not reader.avatar
