@@ -13,6 +13,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -176,3 +177,44 @@ def test_a_reader_adds_a_passkey_and_signs_in_with_it(
     expect(page.get_by_label("Display name")).to_have_value("Ama Mensah")
     key.refresh_from_db()
     assert key.last_used_at is not None
+
+
+def sign_in_by_code(page: Page, site_url: str, email: str) -> None:
+    mail.outbox.clear()
+    page.goto(f"{site_url}/accounts/login/")
+    page.get_by_role("textbox", name="Your email address").fill(email)
+    page.get_by_role("button", name="Send me a code").click()
+    expect(page.get_by_role("heading", name="Type the code we sent you")).to_be_visible()
+    code = re.search(r"^ {4}(\S+)$", mail.outbox[-1].body, re.MULTILINE)
+    assert code, mail.outbox[-1].body
+    page.get_by_role("textbox", name="Code", exact=True).fill(code.group(1))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_after_deleting_the_account_signing_in_again_by_email_makes_a_new_empty_one(page: Page, site_url):
+    page.set_default_timeout(10_000)
+    sign_in_by_code(page, site_url, "efua@example.org")
+    first = get_user_model().objects.get(email="efua@example.org")
+    post = commented_post(first, "Said while signed in.")
+    account_page(page, site_url)
+    page.get_by_label("Display name").fill("Efua Owusu")
+    page.get_by_role("button", name="Save name and website").click()
+    expect(page.get_by_text("Email code: efua@example.org")).to_be_visible()
+    page.get_by_role("link", name="Delete your account").click()
+    page.get_by_role("radio", name=re.compile("Keep them")).check()
+    page.get_by_role("checkbox", name=re.compile("Yes, delete my account")).check()
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
+
+    sign_in_by_code(page, site_url, "efua@example.org")
+    again = get_user_model().objects.get(email="efua@example.org")
+    assert again.pk != first.pk
+    account_page(page, site_url)
+    expect(page.get_by_label("Display name")).not_to_have_value("Efua Owusu")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your data (JSON)").click()
+    assert json.loads(download.value.path().read_text(encoding="utf-8"))["comments"] == []
+    page.goto(site_url + post.get_absolute_url())
+    expect(page.get_by_text("Said while signed in.")).to_be_visible()
+    expect(page.get_by_text("a former reader")).to_be_visible()
