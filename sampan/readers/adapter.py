@@ -64,6 +64,7 @@ class ReaderSocialAdapter(OpenIDConnectAdapterMixin, DefaultSocialAccountAdapter
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         if sociallogin.is_existing and services.is_staff(sociallogin.user):
             raise ImmediateHttpResponse(services.refused(request, services.STAFF_REFUSED))
+        super().pre_social_login(request, sociallogin)  # OpenID Connect: on to sign_in_identity
 
 
 def _is_staff_address(email: str) -> bool:

@@ -103,6 +103,8 @@ class ReaderOpenIDConnectProvider(OpenIDConnectProvider):
 
     Installed through `SOCIALACCOUNT_PROVIDERS["openid_connect"]["provider_class"]`."""
 
+    package = "allauth.socialaccount.providers.openid_connect"  # its URLs and templates stay allauth's
+
     def get_default_scope(self) -> list[str]:
         return list(SCOPES)
 

@@ -60,12 +60,10 @@ const provider = new Provider(issuer, {
   cookies: { keys: ['a key for this test provider only'] },
 });
 
-provider.use(async (ctx, next) => {
-  const agent = ctx.get('user-agent');
-  console.log(JSON.stringify({ method: ctx.method, path: ctx.path, agent }));
-  await next();
+server.on('request', (req) => {
+  const path = new URL(req.url, issuer).pathname;
+  console.log(JSON.stringify({ method: req.method, path, agent: req.headers['user-agent'] || '' }));
 });
-
 server.on('request', provider.callback());
 console.log(JSON.stringify({ issuer }));
 process.on('SIGTERM', () => { server.close(); process.exit(0); });
