@@ -185,7 +185,7 @@ def sign_in_by_code(page: Page, site_url: str, email: str) -> None:
     page.get_by_role("textbox", name="Your email address").fill(email)
     page.get_by_role("button", name="Send me a code").click()
     expect(page.get_by_role("heading", name="Type the code we sent you")).to_be_visible()
-    code = re.search(r"^ {4}(\S+)$", mail.outbox[-1].body, re.MULTILINE)
+    code = re.search(r"^ {4}(\S+)$", str(mail.outbox[-1].body), re.MULTILINE)
     assert code, mail.outbox[-1].body
     page.get_by_role("textbox", name="Code", exact=True).fill(code.group(1))
     page.get_by_role("button", name="Sign in").click()
