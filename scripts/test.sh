@@ -5,7 +5,8 @@
 #   scripts/test.sh -k calendar      extra arguments go to both pytest runs
 #
 # Runs as root on a fresh Debian 12 machine with Python 3.11+: it installs Chromium and PostgreSQL from Debian,
-# makes .venv, and fetches axe-core with npm, each only when missing, so a second run starts testing at once.
+# makes .venv, and fetches axe-core and oidc-provider with npm (Debian's nodejs and npm when there is no npm), each
+# only when missing, so a second run starts testing at once.
 # Each pytest run makes its test database anew (a reused one would lack the rows migrations made: browser tests
 # end in a flush). Exits non-zero if lint, types or either database run fails.
 set -euo pipefail
@@ -16,6 +17,8 @@ PY=${PYTHON:-python3}
 VENV=.venv
 AXE_DIR=$VENV/cache/axe
 AXE_JS=$AXE_DIR/node_modules/axe-core/axe.min.js
+OIDC_DIR=$VENV/cache/oidc  # the OpenID Connect provider the sign-in tests run (tests/readers/oidc_provider/)
+OIDC_PKG=$OIDC_DIR/node_modules/oidc-provider/package.json
 PG_URL=postgres://sampan:sampan@127.0.0.1:5432/sampan
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -33,6 +36,7 @@ missing=()
 installed chromium || missing+=(chromium)
 installed postgresql || missing+=(postgresql)
 installed redis-server || missing+=(redis-server)  # the page cache's Redis test starts its own
+command -v npm >/dev/null || missing+=(nodejs npm)  # axe-core and the OpenID Connect provider come from npm
 if [ ! -x "$VENV/bin/python" ] && ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
   missing+=(python3-venv)
 fi
@@ -67,6 +71,17 @@ if [ ! -f "$AXE_JS" ]; then
   fi
 fi
 [ -f "$AXE_JS" ] && export SAMPAN_AXE_PATH=$PWD/$AXE_JS
+
+# --- oidc-provider, a real OpenID Connect provider for the reader sign-in tests (they skip, saying why, without
+# it, or with a node older than 20, such as Debian 12's own) --------------------------------------------------------
+if [ ! -f "$OIDC_PKG" ]; then
+  if command -v npm >/dev/null; then
+    step "installing oidc-provider into $OIDC_DIR"
+    npm install --prefix "$OIDC_DIR" --no-audit --no-fund --silent oidc-provider@9
+  else
+    echo "test.sh: npm not found: the OpenID Connect sign-in tests will be skipped" >&2
+  fi
+fi
 
 failed=()
 summary=()
