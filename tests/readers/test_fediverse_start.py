@@ -154,3 +154,15 @@ def test_fifty_unknown_instances_from_one_client_are_rate_limited_and_none_regis
                                 redirect_uri="http://testserver/accounts/fediverse/callback/")  # fmt: skip
     assert start(client, f"@you@{instance.host}").status_code == 302
     assert start(client, "@you@mastodon.example").status_code == 429
+
+
+def test_a_registration_for_the_blogs_old_address_is_replaced_by_one_for_its_new_address(client, instance):
+    FediverseApp.objects.create(
+        instance=instance.host, client_id="old", client_secret="old", scopes="profile",
+        redirect_uri="https://old-blog.example/accounts/fediverse/callback/",
+    )  # fmt: skip
+    query = authorize_query(start(client, f"@you@{instance.host}"))
+    app = FediverseApp.objects.get()
+    assert app.redirect_uri == query["redirect_uri"] == "http://testserver/accounts/fediverse/callback/"
+    assert app.client_id == query["client_id"] != "old"
+    assert len(instance.called("/api/v1/apps")) == 1
