@@ -9,6 +9,7 @@ thread built for them alone.
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
@@ -18,9 +19,11 @@ from django.utils.safestring import SafeString
 from sampan.blog.discussion import Discussion, Thought
 from sampan.blog.models import Post
 from sampan.core import fragments
+from sampan.readers import services as reader_services
 
 from . import guard, held, links, services, threads
 from .forms import CommentForm
+from .identicons import identicon_svg
 from .models import Comment, DiscussionSettings
 
 SECTION_TEMPLATE = "comments/section.html"
@@ -53,6 +56,7 @@ class CommentsDiscussion:
             "token": guard.make_token(post.pk),
             "action": reverse("comments:post") + "#respond",
             "signed_in_as": display_name(request.user) if signed_in else "",
+            "reader_bar": _reader_bar(request.user, post) if signed_in else None,
             "settings": settings,
             "manage_path": _just_posted(post, request),
         }
@@ -108,7 +112,7 @@ def _thread(
     context: dict[str, Any],
 ) -> dict[str, Any]:
     # Likes received by Webmention show in the like line, not as thoughts.
-    approved = list(services.thoughts_for(post).select_related("user"))
+    approved = list(services.thoughts_for(post).select_related("user__reader"))
     tree = threads.build_tree(
         [*approved, *own], max_depth=settings.thread_depth, replies_open=is_open, held_ids=[c.pk for c in own]
     )
@@ -142,8 +146,21 @@ def _thread(
 
 
 def display_name(user: Any) -> str:
-    """How a signed-in reader's comments are signed: their full name, or their user name."""
-    return str(user.get_full_name() or user.get_username())
+    """How a signed-in person's comments are signed: a reader's display name, else their full or user name."""
+    return reader_services.comment_signature(user)[0]
+
+
+def _reader_bar(user: Any, post: Post) -> dict[str, Any]:
+    """What the form shows a signed-in person instead of the name and email fields: who they are, their
+    picture (their local avatar, else the identicon their comments get), and the ways out and to their account."""
+    reader = reader_services.reader_of(user)
+    back = quote(f"{post.get_absolute_url()}#respond")
+    return {
+        "avatar_url": reader.avatar.url if reader is not None and reader.avatar else "",
+        "identicon": identicon_svg(user.email or display_name(user), size=32),
+        "sign_out_url": f"{reverse('account_logout')}?next={back}",
+        "account_url": "/accounts/you/" if reader is not None else "",
+    }
 
 
 def page_number_of(comment: Comment) -> int:

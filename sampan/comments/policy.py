@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sampan.blog.models import Post
+from sampan.readers import trust as reader_trust
 
 from . import spam
 from .models import Comment, DiscussionSettings
@@ -70,6 +71,7 @@ class Moderator:
             return False
         return bool(user.pk == candidate.post.author_id or user.has_perm("comments.moderate_comments"))
 
+    # A reader who signed in by a way the owner trusts (Readers → sign-in settings) skips the first-comment hold.
     def hold_reasons(self, candidate: Candidate, settings: DiscussionSettings, haystack: str) -> list[str]:
         reasons = []
         if settings.hold_all:
@@ -84,12 +86,21 @@ class Moderator:
             candidate.kind == Comment.Kind.COMMENT
             and settings.trust_approved_authors
             and not _has_approved_comment(candidate)
+            and not reader_trust.is_trusted(candidate.user)
         ):
-            reasons.append("First comment from this email address.")
+            signed_in = candidate.user is not None and candidate.user.is_authenticated
+            reasons.append(
+                "First comment from this reader." if signed_in else "First comment from this email address."
+            )
         return reasons
 
 
 def _has_approved_comment(candidate: Candidate) -> bool:
+    user = candidate.user
+    # A signed-in reader is known by their account too (many ways in give no email address).
+    signed_in = user is not None and user.is_authenticated
+    if signed_in and Comment.objects.filter(user=user, status=Comment.Status.APPROVED).exists():
+        return True
     if not candidate.author_email:
         return False
     return Comment.objects.filter(

@@ -18,6 +18,8 @@ from sampan.blog import services as blog_services
 from sampan.blog import views as blog_views
 from sampan.blog.models import Post
 from sampan.core import pagecache, ratelimit
+from sampan.readers import blocking
+from sampan.readers import services as reader_services
 
 from . import discussion, guard, held, services
 from .forms import FIELD_FOR, CommentForm
@@ -53,16 +55,20 @@ def post_comment(request: HttpRequest) -> HttpResponseBase:
     )
     if refusal is not None:
         return _again(request, post, form, refusal.message, status=refusal.status)
+    blocked = blocking.refusal_for_user(user) if user is not None else ""
+    if blocked:
+        return _again(request, post, form, blocked, status=403)
     if not form.is_valid():
         return _again(request, post, form)
     data = form.cleaned_data
+    signature = reader_services.comment_signature(user) if user else None
     try:
         comment = services.submit_comment(
             post=post,
             body=data["comment"],
-            author_name=discussion.display_name(user) if user else data["author"],
+            author_name=signature[0] if signature else data["author"],
             author_email=user.email if user else data["email"],  # type: ignore[union-attr]
-            author_url="" if user else data["url"],
+            author_url=signature[1] if signature else data["url"],
             parent=_parent(post, data.get("comment_parent")),
             user=user,
             client_hash=client,

@@ -21,6 +21,8 @@ from sampan.core import fragments, ratelimit
 from . import services
 from .oidc import OpenIDConnectAdapterMixin
 
+QUIET_MESSAGES = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
+
 
 class ReaderAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -46,6 +48,14 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         return reverse("blog:home")
+
+    def add_message(
+        self, request: HttpRequest, level: int, message_template: str | None = None, *args: Any, **kwargs: Any
+    ) -> None:
+        # "Signed in"/"signed out" would wait in a cookie for a page that shows messages (the blog's pages do not).
+        if message_template in QUIET_MESSAGES:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         site = fragments.site_settings()

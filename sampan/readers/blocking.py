@@ -10,9 +10,7 @@ from urllib.parse import urlsplit
 
 from .models import Block
 
-REFUSED = (
-    "This blog does not take sign-ins from {what}. If you think this is a mistake, write to the blog's owner."
-)
+REFUSED = "This blog does not take sign-ins or comments from {what}. If you think this is a mistake, write to the blog's owner."
 
 
 def canonical(value: str) -> str:
@@ -30,9 +28,10 @@ def host_of(value: str) -> str:
     return value.split("/", 1)[0].split(":", 1)[0].rstrip(".")
 
 
-def refusal_for(*, issuer: str, subject: str, profile_url: str = "") -> str:
-    """Why this identity may not sign in or comment ("" when it may)."""
-    names = {canonical(v) for v in (subject, profile_url) if v.strip()}
+def refusal_for(*, issuer: str, subject: str, profile_url: str = "", uid: str = "") -> str:
+    """Why this identity may not sign in or comment ("" when it may). `uid` is how the reader list names it
+    (for OpenID Connect, `issuer|subject`), so a block made from that list matches too."""
+    names = {canonical(v) for v in (subject, profile_url, uid) if v.strip()}
     hosts = {h for h in (host_of(v) for v in (issuer, subject, profile_url) if v.strip()) if h}
     blocks = Block.objects.all().values_list("kind", "value")
     for kind, value in blocks:

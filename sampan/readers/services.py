@@ -84,10 +84,10 @@ def reader_for_identity(
     """The user for this identity, made if new; its public details brought up to date. Raises SignInRefused."""
     if method not in METHODS or method == "email":
         raise ValueError(f"Unknown way in for sign_in_identity: {method!r}")
-    reason = blocking.refusal_for(issuer=issuer, subject=subject, profile_url=profile_url)
+    uid = identity_uid(method=method, issuer=issuer, subject=subject)
+    reason = blocking.refusal_for(issuer=issuer, subject=subject, profile_url=profile_url, uid=uid)
     if reason:
         raise SignInRefused(reason)
-    uid = identity_uid(method=method, issuer=issuer, subject=subject)
     name = clean_display_name(display_name)
     website = clean_website(profile_url)
     with transaction.atomic():
@@ -131,6 +131,22 @@ def make_email_reader(email: str) -> Any:
         )
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
+
+
+def reader_of(user: Any) -> Reader | None:
+    """The Reader row of a signed-in reader (None for guests and for writers signed in at /admin/)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Reader.objects.filter(user=user).first()
+
+
+def comment_signature(user: Any) -> tuple[str, str]:
+    """(name, website) a signed-in person's comments carry: a reader's display name and website, else the
+    user's full name or user name."""
+    reader = reader_of(user)
+    if reader is not None and reader.display_name:
+        return reader.display_name, reader.website
+    return str(user.get_full_name() or user.get_username()), reader.website if reader else ""
 
 
 def sign_in_identity(

@@ -127,7 +127,7 @@ def test_a_blocked_domain_is_told_so_and_gets_no_mail(client):
     Block.objects.create(kind=Block.Kind.DOMAIN, value="example.org")
     page = ask_for_code(client)
     assert page.status_code == 200
-    assert "does not take sign-ins from example.org" in page.content.decode()
+    assert "does not take sign-ins or comments from example.org" in page.content.decode()
     assert not mail.outbox
     assert not Reader.objects.exists()
 

@@ -91,7 +91,7 @@ def test_a_blocked_identity_instance_or_domain_is_refused_with_a_clear_message(k
     Block.objects.create(kind=kind, value=value)
     request, response = sign_in(**identity)
     assert response.status_code == 403
-    assert "does not take sign-ins from" in response.content.decode()
+    assert "does not take sign-ins or comments from" in response.content.decode()
     assert signed_in_user_id(request) is None
     assert not Reader.objects.exists()
 

@@ -1,0 +1,123 @@
+"""Commenting signed in: the form knows the reader, the comment carries their name, website and picture, the
+owner's blocks and moderation apply, and pages stay the same for everyone else."""
+
+import time
+
+import pytest
+from django.core import signing
+from django.core.files.base import ContentFile
+
+from sampan.comments import guard
+from sampan.comments.models import Comment
+from sampan.readers import services
+from sampan.readers.models import Block, Reader, SignInSettings
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+FORM_URL = "/comments/post/"
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
+@pytest.fixture
+def post():
+    return make_post("On rivers")
+
+
+def make_reader(method="indieauth", subject="https://ann.example/", name="Ann of the River"):
+    return services.reader_for_identity(
+        method=method, issuer="https://auth.example/", subject=subject, display_name=name, profile_url=subject
+    )
+
+
+def comment_form(post, **fields):
+    token = signing.dumps(
+        {"post": post.pk, "at": int(time.time() - 60)}, salt=guard.TOKEN_SALT, compress=True
+    )
+    return {
+        "comment": "Lovely.",
+        "comment_post_ID": str(post.pk),
+        "comment_parent": "0",
+        guard.TOKEN_FIELD: token,
+        **fields,
+    }
+
+
+def test_a_guest_is_offered_to_sign_in_and_come_back_to_the_form(client, post):
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'href="/accounts/login/?next={post.get_absolute_url()}%23respond"' in page
+    assert "Sign in to comment" in page
+    assert 'id="author"' in page
+    assert not client.cookies
+
+
+def test_a_signed_in_reader_sees_who_they_are_and_no_name_or_email_fields(client, post):
+    client.get(post.get_absolute_url())  # a guest's visit first: what is cached must not leak into theirs
+    client.force_login(make_reader())
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Signed in as <strong>Ann of the River</strong>" in page
+    assert "Sign out</a>" in page and 'href="/accounts/you/"' in page
+    assert 'id="author"' not in page and 'id="email"' not in page
+    assert "Sign in to comment" not in page
+
+
+def test_a_readers_comment_carries_their_name_website_and_avatar(client, post):
+    user = make_reader()
+    user.reader.avatar.save("ann.png", ContentFile(b"\x89PNG fake"), save=True)
+    client.force_login(user)
+    assert client.post(FORM_URL, comment_form(post), headers=SAME_ORIGIN).status_code == 303
+    comment = Comment.objects.get()
+    assert (comment.user, comment.author_name, comment.author_url) == (
+        user,
+        "Ann of the River",
+        "https://ann.example/",
+    )
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    client.logout()
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'src="{user.reader.avatar.url}"' in page
+    assert 'href="https://ann.example/" class="url"' in page
+
+
+def test_a_readers_first_comment_is_held_like_anyones(client, post):
+    client.force_login(make_reader())
+    client.post(FORM_URL, comment_form(post), headers=SAME_ORIGIN)
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert "First comment from this reader." in comment.moderation_reasons
+
+
+def test_a_reader_with_an_approved_comment_is_published_at_once(client, post):
+    user = make_reader()
+    client.force_login(user)
+    client.post(FORM_URL, comment_form(post), headers=SAME_ORIGIN)
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    client.post(FORM_URL, comment_form(post, comment="Again."), headers=SAME_ORIGIN)
+    assert Comment.objects.get(body="Again.").status == Comment.Status.APPROVED
+
+
+def test_a_method_the_owner_trusts_publishes_a_first_comment_at_once(client, post):
+    SignInSettings.objects.create(pk=1, trust_indieauth=True)
+    client.force_login(make_reader())
+    client.post(FORM_URL, comment_form(post), headers=SAME_ORIGIN)
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+
+
+def test_trusting_one_method_does_not_trust_another(client, post):
+    SignInSettings.objects.create(pk=1, trust_fediverse=True)
+    client.force_login(make_reader())
+    client.post(FORM_URL, comment_form(post), headers=SAME_ORIGIN)
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_a_signed_in_reader_blocked_after_signing_in_cannot_comment(client, post):
+    client.force_login(make_reader())
+    Block.objects.create(kind=Block.Kind.DOMAIN, value="ann.example")
+    response = client.post(FORM_URL, comment_form(post, comment="Let me in."), headers=SAME_ORIGIN)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "does not take sign-ins or comments from ann.example" in page
+    assert "Let me in." in page  # what they typed is not lost
+    assert not Comment.objects.exists()
+    assert Reader.objects.count() == 1
