@@ -292,8 +292,9 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an outside identity never takes ov
 # page; a resident key with user verification. No TOTP or recovery codes for readers (staff have /admin/'s).
 MFA_SUPPORTED_TYPES = ["webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_REAUTHENTICATION_REQUIRED = False  # readers have no password to re-enter; many have no code address either
+MFA_REAUTHENTICATION_REQUIRED = False  # no password to re-enter; passkeys.py asks for a fresh sign-in instead
 MFA_ADAPTER = "sampan.readers.passkeys.PasskeyAdapter"
+MFA_FORMS = {"add_webauthn": "sampan.readers.passkeys.AddPasskeyForm"}  # added only after a fresh sign-in
 # allauth's own templates come before the readers app's in INSTALLED_APPS; ours (the blog's look) win from here.
 TEMPLATES[0]["DIRS"] = [BASE_DIR / "readers" / "templates"]
 # OpenID Connect providers are rows the owner adds in the admin (none by default: off). PKCE and a nonce on every

@@ -5,8 +5,17 @@ allauth's WebAuthn ceremony, on our own pages: every passkey is made "passwordle
 verification), since for a reader it is a way in of its own, not a second step after another. The browser
 part is allauth's webauthn-json plus our `readers/passkey.js`, all same-origin static files: the site's CSP
 allows no inline script, and the creation options travel in a JSON data block, which no CSP blocks.
+
+A passkey outlives "sign out everywhere", so one is added only within FRESH_SIGN_IN of signing in: a session
+cookie someone took cannot quietly add a way back in. allauth's own re-authentication cannot serve here (readers
+have no password, and website or Fediverse readers no code address), so it is off, and this check stands in for
+it in the form (`MFA_FORMS`), which allauth's own add page uses too.
 """
 
+import time
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.internal.flows.add import validate_can_add_authenticator
 from allauth.mfa.models import Authenticator
@@ -14,6 +23,7 @@ from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from allauth.mfa.webauthn.internal import auth, flows
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -23,6 +33,7 @@ from django.views.decorators.http import require_POST
 from .account import reader_required
 
 NAME_LENGTH = 60
+FRESH_SIGN_IN = 15 * 60  # seconds
 
 
 class PasskeyAdapter(DefaultMFAAdapter):
@@ -48,6 +59,18 @@ class AddPasskeyForm(AddWebAuthnForm):
     )
     passwordless = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)
 
+    def clean(self) -> dict:
+        if not signed_in_recently(context.request):
+            raise ValidationError("Sign in again to add a passkey: it must follow a fresh sign-in.")
+        return super().clean()
+
+
+def signed_in_recently(request: HttpRequest) -> bool:
+    """Did this session sign in (by any way in) within FRESH_SIGN_IN? allauth notes each sign-in in the session."""
+    now = time.time()
+    records = get_authentication_records(request, request.user)
+    return any(isinstance(r.get("at"), int | float) and 0 <= now - r["at"] < FRESH_SIGN_IN for r in records)
+
 
 def passkeys_of(user) -> list:  # type: ignore[no-untyped-def]
     return list(Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).order_by("pk"))
@@ -62,6 +85,8 @@ def add_passkey(request: HttpRequest) -> HttpResponse:
             request, "Confirm your email address by signing in with a code first, then add a passkey."
         )
         return HttpResponseRedirect(reverse("reader_account:home"))
+    if not signed_in_recently(request):
+        return render(request, "readers/account/sign_in_again.html", {"minutes": FRESH_SIGN_IN // 60})
     form = AddPasskeyForm(request.POST or None, user=request.user)
     if request.method == "POST":
         try:
@@ -91,3 +116,11 @@ def remove_passkey(request: HttpRequest, pk: int) -> HttpResponse:
     )
     flows.remove_authenticator(request, authenticator)
     return HttpResponseRedirect(reverse("reader_account:home") + "#passkeys")
+
+
+@require_POST
+@reader_required
+def sign_in_again(request: HttpRequest) -> HttpResponse:
+    """Sign out here and go to the sign-in page, to come back to adding a passkey."""
+    logout(request)
+    return HttpResponseRedirect(f"{reverse('account_login')}?next={reverse('reader_account:add_passkey')}")

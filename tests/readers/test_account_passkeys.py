@@ -2,14 +2,20 @@
 with Chromium's virtual authenticator): who may add one, what the page carries, removing one, bad answers."""
 
 import re
+import time
 
 import pytest
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.views import AddWebAuthnView
+from django.core import mail
 from django.test import Client
 
 from sampan.readers import services
+from sampan.readers.models import Reader
+from sampan.readers.passkeys import AddPasskeyForm
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +34,20 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
+def freshly_signed_in(email: str = "ama@example.org") -> tuple[Client, object]:
+    """Signed in just now, by the email code, as a reader would be."""
+    client = Client()
+    mail.outbox.clear()
+    client.post("/accounts/login/", {"email": email})
+    code = re.search(r"^ {4}(\S+)$", str(mail.outbox[-1].body), re.MULTILINE)
+    assert code, mail.outbox[-1].body
+    response = client.post("/accounts/login/code/confirm/", {"code": code.group(1)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    user = EmailAddress.objects.get(email=email).user
+    Reader.objects.filter(user=user).update(display_name="Ama")
+    return client, user
+
+
 def passkey(user, name: str = "Phone") -> Authenticator:  # type: ignore[no-untyped-def]
     return Authenticator.objects.create(
         user=user, type=Authenticator.Type.WEBAUTHN, data={"name": name, "credential": {}}
@@ -35,7 +55,8 @@ def passkey(user, name: str = "Phone") -> Authenticator:  # type: ignore[no-unty
 
 
 def test_the_add_page_asks_for_a_resident_key_with_user_verification_and_runs_no_inline_script():
-    page = signed_in(website_reader()).get(ADD).content.decode()
+    client, _ = freshly_signed_in()
+    page = client.get(ADD).content.decode()
     scripts = re.findall(r"<script([^>]*)>", page)
     assert scripts, "the page needs its scripts"
     for attributes in scripts:
@@ -43,6 +64,30 @@ def test_the_add_page_asks_for_a_resident_key_with_user_verification_and_runs_no
     assert '"residentKey": "required"' in page
     assert '"userVerification": "required"' in page
     assert '"name": "Ama"' in page  # the passkey manager shows the reader's name, not an internal one
+
+
+def test_a_session_not_signed_in_lately_must_sign_in_again_first():
+    client = signed_in(website_reader())  # signed in at some time nobody recorded
+    page = client.get(ADD).content.decode()
+    assert "Sign in again" in page
+    assert "residentKey" not in page
+    response = client.post("/accounts/you/passkeys/sign-in-again/")
+    assert response["Location"] == f"/accounts/login/?next={ADD}"
+    assert client.get("/accounts/you/").status_code == 302  # signed out
+
+
+def test_a_sign_in_older_than_a_quarter_of_an_hour_is_not_fresh_enough():
+    client, user = freshly_signed_in()
+    session = client.session
+    for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
+        record["at"] = time.time() - 16 * 60
+    session.save()
+    assert "Sign in again" in client.get(ADD).content.decode()
+    response = client.post(ADD, {"name": "Laptop", "credential": "{}", "passwordless": "on"})
+    assert "Sign in again" in response.content.decode()
+    assert not Authenticator.objects.filter(user=user).exists()
+    # allauth's own add page, still at its address, checks with the same form
+    assert AddWebAuthnView().get_form_class() is AddPasskeyForm
 
 
 def test_someone_not_signed_in_is_sent_to_sign_in_first():
@@ -64,8 +109,7 @@ def test_an_unconfirmed_email_address_must_be_confirmed_first():
     ["not json", '{"id": "x"}', '{"type": "public-key", "response": {"clientDataJSON": "AAAA"}}'],
 )
 def test_a_malformed_or_forged_answer_adds_nothing_and_says_so(credential):
-    user = website_reader()
-    client = signed_in(user)
+    client, user = freshly_signed_in()
     client.get(ADD)  # the ceremony starts: a challenge in the session
     response = client.post(ADD, {"name": "Laptop", "credential": credential, "passwordless": "on"})
     assert response.status_code == 400
