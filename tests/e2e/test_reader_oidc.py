@@ -27,7 +27,7 @@ from tests.servers import wait_for
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.allow_foreign_requests,  # the provider's origin, checked by `requests_elsewhere` below
+    pytest.mark.allow_foreign_requests,  # the provider's origin, checked by `_nothing_elsewhere` below
 ]
 
 PROVIDER_ID, PROVIDER_NAME = "localid", "Local ID"
@@ -57,10 +57,11 @@ def post():
     return make_post("River crossings", author=make_user("mai"), body="The ferry runs twice a day.")
 
 
-@pytest.fixture
-def requests_elsewhere(context: BrowserContext, live_server, provider: NodeProvider) -> list[str]:
-    """Requests the browser made to origins other than the blog's and the provider's, or made from any page of
-    the blog to the provider: the reader's browser asks the provider for nothing until they go there."""
+@pytest.fixture(autouse=True)
+def _nothing_elsewhere(context: BrowserContext, live_server, provider: NodeProvider) -> Iterator[None]:
+    """Fails the test on any request the browser made to an origin other than the blog's and the provider's, or
+    from a page of the blog to the provider: the reader's browser asks the provider for nothing until they go
+    there."""
     site, elsewhere = live_server.url, []
 
     def note(request: Request) -> None:
@@ -68,9 +69,9 @@ def requests_elsewhere(context: BrowserContext, live_server, provider: NodeProvi
         if url.startswith(site) or urlsplit(url).scheme in {"data", "blob", "about"}:
             return
         page = request.frame.url if request.frame else ""
-        if (not url.startswith(provider.issuer) and not page.startswith(provider.issuer)) or (
-            request.resource_type != "document" and page.startswith(site)
-        ):
+        at_provider = url.startswith(provider.issuer) or page.startswith(provider.issuer)
+        loaded_by_the_blog = request.resource_type != "document" and page.startswith(site)
+        if not at_provider or loaded_by_the_blog:
             elsewhere.append(url)
 
     context.on("request", note)
@@ -78,7 +79,8 @@ def requests_elsewhere(context: BrowserContext, live_server, provider: NodeProvi
     context.route(
         lambda url: not url.startswith((site, provider.issuer)), lambda route: route.abort("blockedbyclient")
     )
-    return elsewhere
+    yield
+    assert elsewhere == [], f"the browser asked other origins: {elsewhere}"
 
 
 def sign_in_through_provider(page: Page, site_url: str, post, login: str) -> None:
@@ -91,7 +93,7 @@ def sign_in_through_provider(page: Page, site_url: str, post, login: str) -> Non
 
 
 def test_reader_signs_in_with_the_provider_and_comments_under_their_name(
-    page: Page, context: BrowserContext, site_url, post, added, provider, requests_elsewhere, axe_check
+    page: Page, context: BrowserContext, site_url, post, added, provider, axe_check
 ):
     page.goto(site_url + post.get_absolute_url())
     assert context.cookies() == []
@@ -110,7 +112,6 @@ def test_reader_signs_in_with_the_provider_and_comments_under_their_name(
     account = SocialAccount.objects.get(user=reader.user)
     assert account.uid == f"{provider.issuer}|ada"
     assert set(account.extra_data) == {"issuer", "display_name", "profile_url"}
-    assert requests_elsewhere == []
 
 
 def test_signing_in_twice_is_one_reader(page: Page, context: BrowserContext, site_url, post, added, provider):

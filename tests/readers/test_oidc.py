@@ -138,6 +138,26 @@ def test_an_altered_state_signs_nobody_in(client, app):
     assert nobody_signed_in(client)
 
 
+def test_a_callback_without_state_or_replayed_signs_nobody_in(client, app):
+    callback = approve(start(client)["Location"])
+    without = "&".join(part for part in callback.split("?")[1].split("&") if not part.startswith("state="))
+    assert client.get(f"{callback.split('?')[0]}?{without}").status_code != 302
+    assert nobody_signed_in(client)
+    assert client.get(callback).status_code == 302  # the real one still works, once
+    client.logout()
+    assert client.get(callback).status_code != 302
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.test/", "//evil.test", "/\\evil.test", "javascript:alert(1)"]
+)
+def test_a_next_address_elsewhere_never_leads_off_the_site(client, app, next_url):
+    response = sign_in(client, next_url=next_url)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
 def test_a_callback_in_another_browser_signs_nobody_in(client, app, django_user_model):
     from django.test import Client
 
