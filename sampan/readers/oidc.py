@@ -29,9 +29,6 @@ from .services import sign_in_identity
 
 PURPOSE = "OpenID Connect"
 METHOD = "openid_connect"
-# What the owner's settings page tells them a provider sends (admin/socialaccount/socialapp/change_form.html).
-SCOPES = ("openid", "profile", "email")
-KEPT = ("issuer", "subject", "display name", "profile URL", "avatar")
 # The fetcher says who is asking and how the body is framed itself; requests' defaults would override it.
 _FETCHER_OWN_HEADERS = {"user-agent", "accept-encoding", "connection", "content-length"}
 
@@ -105,9 +102,6 @@ class ReaderOpenIDConnectProvider(OpenIDConnectProvider):
 
     package = "allauth.socialaccount.providers.openid_connect"  # its URLs and templates stay allauth's
 
-    def get_default_scope(self) -> list[str]:
-        return list(SCOPES)
-
     def redirect(
         self, request: HttpRequest, process: Any, next_url: Any = None, data: Any = None, **kwargs: Any
     ) -> HttpResponse:
@@ -125,7 +119,9 @@ class ReaderOpenIDConnectProvider(OpenIDConnectProvider):
 
 
 class OpenIDConnectAdapterMixin:
-    """For the site's SocialAccountAdapter: allauth's HTTP through the fetcher, OIDC sign-ins into readers."""
+    """For the site's SocialAccountAdapter: allauth's HTTP through the fetcher, OIDC sign-ins into readers.
+
+    Listed before allauth's adapter; an adapter's own `pre_social_login` ends with `super()` to reach this one."""
 
     def get_requests_session(self) -> requests.Session:
         return fetcher_session()

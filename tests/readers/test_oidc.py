@@ -204,6 +204,13 @@ def test_a_provider_on_this_machine_is_not_asked_at_all_outside_tests(client, fa
     assert OutboundRequest.objects.get(purpose=PURPOSE).outcome == "refused"
 
 
+def test_a_provider_that_does_not_answer_discovery_gets_the_error_page_not_a_crash(client, fake):
+    add_provider(f"{fake.issuer}/nothing-here")
+    response = start(client)
+    assert response.status_code == 401 and not response.has_header("Location")
+    assert OutboundRequest.objects.get(purpose=PURPOSE).status == 404
+
+
 def test_every_request_the_server_made_to_the_provider_is_on_the_outbound_ledger(client, fake, app):
     sign_in(client)
     by_server = sorted((s.method, s.path) for s in fake.seen if s.agent.startswith("Sampan/"))
