@@ -269,7 +269,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 SOCIALACCOUNT_STORE_TOKENS = False  # no provider tokens are kept: each is used once, then revoked or dropped
-ACCOUNT_ADAPTER = "sampan.readers.adapter.ReaderAccountAdapter"  # readers only; same-site redirects; our mails
+# Readers only (never a staff session), same-site redirects only, the blog's own plain-text mails.
+ACCOUNT_ADAPTER = "sampan.readers.adapter.ReaderAccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sampan.readers.adapter.ReaderSocialAdapter"
 # One form for new and returning readers: an unknown address gets a reader account, then the same code.
 ACCOUNT_FORMS = {"request_login_code": "sampan.readers.forms.EmailCodeForm"}
@@ -297,6 +298,11 @@ MFA_ADAPTER = "sampan.readers.passkeys.PasskeyAdapter"
 MFA_FORMS = {"add_webauthn": "sampan.readers.passkeys.AddPasskeyForm"}  # added only after a fresh sign-in
 # allauth's own templates come before the readers app's in INSTALLED_APPS; ours (the blog's look) win from here.
 TEMPLATES[0]["DIRS"] = [BASE_DIR / "readers" / "templates"]
+# allauth's pages name the host `site`; the theme's base template needs the blog's site settings under that name.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "sampan.readers.middleware.BlogSiteInAllauthPages",
+)
 # OpenID Connect providers are rows the owner adds in the admin (none by default: off). PKCE and a nonce on every
 # sign-in; allauth's own requests go through the outbound fetcher (sampan/readers/oidc.py, docs/readers.md).
 SOCIALACCOUNT_PROVIDERS = {
