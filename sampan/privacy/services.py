@@ -49,6 +49,7 @@ def privacy_text() -> str:
         for part in (
             _intro(),
             _comments(days),
+            _readers(),
             _followers(),
             _likes(),
             _stats(days),
@@ -82,6 +83,18 @@ def _comments(days: dict[str, int]) -> str:
         f"address itself) is kept for {days['client_hashes']} days. Comments marked as spam or moved to the "
         f"trash are deleted after {days['spam_and_trash']} days."
         + (" Every comment waits for the owner's approval." if discussion.hold_all else "")
+    )
+
+
+def _readers() -> str:
+    return (
+        "## Signed-in readers\n\n"
+        "Signing in to comment is optional. When you do, the site keeps how you signed in (an emailed code, your "
+        "website, your Fediverse account, or a provider the owner added), the server that vouched for you, the "
+        "identifier it gave you, your display name, your website and a copy of your picture made on this server "
+        "(your browser never asks your server for it). It keeps no password (readers have none), no token from "
+        "your server and nothing else your server sends. On your account page you can change your name and "
+        "website, download all of it, or delete the account with or without your comments."
     )
 
 
@@ -136,7 +149,8 @@ def _cookies() -> str:
         "link to change or delete it.",
         "`sampan_postpass_…`: after you type a protected post's password, for ten days.",
         "`csrftoken`: on pages with a form that needs it, to protect that form.",
-        "`sessionid`: only for the people who write here, while signed in.",
+        "`sessionid`: from the moment you start signing in to comment, while you are signed in (and for the "
+        "people who write here).",
     ]
     return "## Cookies\n\nThe site sets a cookie only once you act, never for reading:\n\n" + "\n".join(
         f"- {line}" for line in cookies

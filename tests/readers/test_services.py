@@ -144,3 +144,12 @@ def test_an_address_off_this_site_to_go_on_to_lands_on_the_home_page(target):
 def test_a_path_on_this_site_is_where_the_reader_goes_next():
     _, response = sign_in(next_url="/2026/11/01/hello/?replytocom=3#respond")
     assert response["Location"] == "/2026/11/01/hello/?replytocom=3#respond"
+
+
+def test_the_privacy_page_says_what_is_kept_about_signed_in_readers():
+    from sampan.privacy.services import privacy_text
+
+    text = privacy_text()
+    assert "## Signed-in readers" in text
+    assert "no token from your server" in text
+    assert "`sessionid`: from the moment you start signing in" in text
