@@ -10,6 +10,7 @@ this module adds what Sampan needs around it:
 """
 
 import hmac
+import logging
 import secrets
 from typing import Any
 
@@ -17,6 +18,7 @@ import requests
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +27,9 @@ from requests.structures import CaseInsensitiveDict
 
 from sampan.core.outbound import DEFAULT_TIMEOUT, OutboundError, fetch
 
-from .services import sign_in_identity
+from .services import refused, sign_in_identity
+
+logger = logging.getLogger(__name__)
 
 PURPOSE = "OpenID Connect"
 METHOD = "openid_connect"
@@ -130,6 +134,29 @@ class OpenIDConnectAdapterMixin:
         if isinstance(sociallogin.provider, OpenIDConnectProvider):
             raise ImmediateHttpResponse(finish_sign_in(request, sociallogin))
         super().pre_social_login(request, sociallogin)  # type: ignore[misc]
+
+    def on_authentication_error(
+        self, request: HttpRequest, provider: Any, error: Any = None, exception: Any = None, **kwargs: Any
+    ) -> None:
+        if isinstance(provider, OpenIDConnectProvider):
+            # The blog's own page, saying what went wrong, instead of allauth's "Third-Party Login Failure".
+            raise ImmediateHttpResponse(refused(request, failure_message(provider.name, error, exception)))
+        super().on_authentication_error(request, provider, error=error, exception=exception, **kwargs)  # type: ignore[misc]
+
+
+def failure_message(name: str, error: object, exception: BaseException | None) -> str:
+    """Why a sign-in with provider `name` signed nobody in, in the reader's words."""
+    if error == AuthError.CANCELLED:
+        return f"You cancelled signing in with {name}."
+    if exception is None:
+        return (
+            f"This sign-in with {name} was not started in this browser, was used already, or took too long. "
+            "Start again from the sign-in page."
+        )
+    if isinstance(exception, requests.RequestException):
+        return f"{name} could not be asked who you are: {exception}."
+    logger.info("Sign-in with %s refused: %s", name, exception)
+    return f"{name}'s answer did not check out, so nobody was signed in. Start again from the sign-in page."
 
 
 def finish_sign_in(request: HttpRequest, sociallogin: SocialLogin) -> HttpResponse:

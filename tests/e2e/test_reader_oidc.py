@@ -141,6 +141,8 @@ def test_a_wrong_pkce_verifier_signs_nobody_in(page: Page, context: BrowserConte
     expect(page).to_have_url(
         re.compile(rf"^{re.escape(site_url)}/accounts/oidc/{PROVIDER_ID}/login/callback/")
     )
+    expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text(f"{PROVIDER_NAME}'s answer did not check out")
     assert not SocialAccount.objects.exists() and not Reader.objects.exists()
     page.goto(site_url + post.get_absolute_url())
     expect(page.get_by_role("textbox", name="Name", exact=True)).to_be_visible()  # still a guest
