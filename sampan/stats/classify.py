@@ -57,14 +57,24 @@ def agent_is_robot(agent: str) -> bool:
 def is_prefetch(environ: dict[str, Any]) -> bool:
     if "HTTP_SEC_PURPOSE" not in environ and "HTTP_PURPOSE" not in environ and "HTTP_X_MOZ" not in environ:
         return False  # the usual case, answered without building a string
-    purpose = (
+    return is_prefetch_purpose(
         environ.get("HTTP_SEC_PURPOSE", "") + environ.get("HTTP_PURPOSE", "") + environ.get("HTTP_X_MOZ", "")
     )
-    return "prefetch" in purpose.lower() or "prerender" in purpose.lower()
+
+
+def is_prefetch_purpose(purpose: str) -> bool:
+    """`purpose`: the Sec-Purpose, Purpose and X-Moz headers, run together."""
+    lowered = purpose.lower()
+    return "prefetch" in lowered or "prerender" in lowered
 
 
 def asks_not_to_be_tracked(environ: dict[str, Any]) -> bool:
-    return environ.get("HTTP_SEC_GPC", "").strip() == "1" or environ.get("HTTP_DNT", "").strip() == "1"
+    return opted_out(environ.get("HTTP_SEC_GPC"), environ.get("HTTP_DNT"))
+
+
+def opted_out(gpc: str | None, dnt: str | None) -> bool:
+    """Sec-GPC: 1 or DNT: 1 (the header values, or None when not sent)."""
+    return (gpc or "").strip() == "1" or (dnt or "").strip() == "1"
 
 
 @functools.lru_cache(maxsize=4096)

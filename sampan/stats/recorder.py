@@ -1,8 +1,10 @@
 """Counting page views in the server itself, cached pages included, with no cookie and no address kept.
 
 `CountingApp` wraps the whole WSGI application (outside the page cache's fast path, see `sampan/wsgi.py`), so a
-page answered from the cache is counted like one Django rendered. It looks at the request and the status and
-content type of the answer, and appends one line to the spool: no database write during the request.
+page answered from the cache is counted like one Django rendered. During the request it only notes the few
+fields counting needs (a tuple, appended to the process's spool writer): no database write, no parsing, no
+hashing. `spool_lines` does the rest for a batch, within a second and before anything reaches the disk: robots
+and prefetches are left out, the address becomes a keyed hash, the referrer its domain.
 `OwnVisitsMiddleware` tells it when the reader is the site's own staff (only Django knows who is signed in).
 """
 
@@ -30,7 +32,6 @@ NOT_PAGES = (
     "/robots.txt",
 )
 MAX_PATH = 300
-
 log = logging.getLogger(__name__)
 
 
@@ -55,48 +56,84 @@ class CountingApp:
             code = seen[-2][:3]
             if code == "200" or code == "304":
                 try:
-                    count(environ, path, seen[-1] if code == "200" else _REVALIDATED)
+                    get = environ.get
+                    # The day and its secret now (the secret may need the database, which only request
+                    # threads use); everything else later, in a batch (`spool_lines`).
+                    writer.add(
+                        (
+                            visitor.today(visitor.now()), path, code, _content_type(seen[-1]), get("HTTP_USER_AGENT"),
+                            get("HTTP_ACCEPT"), get("HTTP_ACCEPT_LANGUAGE"), get("HTTP_REFERER"),
+                            get("REMOTE_ADDR"), get("HTTP_X_FORWARDED_FOR"), get("HTTP_SEC_GPC"), get("HTTP_DNT"),
+                            get("HTTP_SEC_PURPOSE"), get("HTTP_PURPOSE"), get("HTTP_X_MOZ"),
+                        )
+                    )  # fmt: skip
                 except Exception:  # counting must never cost a reader their page
                     log.exception("Could not count a view of %r", path[:200])
         return result
 
 
-# A 304 to a browser that asks for HTML is a reader seeing the page again (a reload, a return visit): a view.
-_REVALIDATED = [("Content-Type", "text/html; revalidated")]
+def spool_lines(views: list[tuple]) -> bytes:
+    """The spool lines of the views worth counting, for a batch noted by `CountingApp`."""
+    site = _site_host()
+    lines = []
+    for view in views:
+        try:
+            line = _line(view, site)
+        except Exception:  # one odd request must not cost the batch its views
+            log.exception("Could not count a view of %r", str(view[1])[:200])
+            continue
+        if line:
+            lines.append(line)
+    return "".join(lines).encode("utf-8", "replace")
+
+
+def _line(view: tuple, site: str) -> str:
+    (day, secret), path, code, content_type, agent, accept, language, referer, *rest = view
+    peer, forwarded, gpc, dnt, sec, purpose, moz = rest
+    if code == "304":
+        if accept is None or "text/html" not in accept:
+            return ""  # a script or a feed reader revalidating: not a reader's page view
+        content_type = "text/html"  # a browser asking for HTML sees the page again (a reload, a return visit)
+    if content_type.startswith("text/html"):
+        if not agent or accept is None or language is None or classify.agent_is_robot(agent):
+            return ""
+        if (sec or purpose or moz) and classify.is_prefetch_purpose(f"{sec}{purpose}{moz}"):
+            return ""
+        kind, source, subscribers = "p", "", ""
+        referrer = classify.referrer_domain(referer, site) if referer else ""
+    elif "xml" in content_type and "/feed/" in path:
+        kind, referrer = "f", ""
+        source, count = classify.feed_reader(agent or "")
+        subscribers = "" if count is None else str(count)
+        if source:
+            source = source.translate(_NO_SEPARATORS)
+    else:
+        return ""
+    hashed = ""
+    if (gpc is None and dnt is None) or not classify.opted_out(gpc, dnt):
+        # The rule for which address is the reader's lives in core; without a proxy header it is the peer's.
+        address = (
+            ratelimit.reader_address({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": forwarded})
+            if forwarded
+            else peer
+        )
+        hashed = visitor.visitor_hex(secret, address or "", agent or "", site)
+    path = path[:MAX_PATH]
+    if not path.isprintable():
+        path = path.translate(_NO_SEPARATORS)
+    return f"{visitor.iso(day)}\t{kind}\t{path}\t{referrer}\t{hashed}\t{source}\t{subscribers}\n"
+
+
+writer = spool.SpoolWriter(prepare=spool_lines)
 
 
 def _content_type(headers: list[tuple[str, str]]) -> str:
+    # Only strings are kept from the request: a view waiting in memory must not hold lists the garbage
+    # collector would have to walk (holding the headers cost more than all the rest of counting).
     for name, value in headers:
-        if name.lower() == "content-type":
+        if name == "Content-Type" or name.lower() == "content-type":
             return value
     return ""
-
-
-def count(environ: dict[str, Any], path: str, headers: list[tuple[str, str]]) -> None:
-    content_type = _content_type(headers)
-    agent = environ.get("HTTP_USER_AGENT", "")
-    if content_type == "text/html; revalidated" and "text/html" not in environ.get("HTTP_ACCEPT", ""):
-        return  # a script or a feed reader revalidating: not a reader's page view
-    if content_type.startswith("text/html"):
-        if classify.is_robot(environ, agent) or classify.is_prefetch(environ):
-            return
-        kind, source, subscribers = "p", "", None
-    elif "xml" in content_type and "/feed/" in path:
-        kind = "f"
-        source, subscribers = classify.feed_reader(agent)
-    else:
-        return
-    day, secret = visitor.today(visitor.now())
-    site = _site_host()
-    hashed = ""
-    if not classify.asks_not_to_be_tracked(environ):
-        hashed = visitor.visitor_hex(secret, ratelimit.reader_address(environ), agent, site)
-    referrer = classify.referrer_domain(environ.get("HTTP_REFERER", ""), site) if kind == "p" else ""
-    clean_path = path[:MAX_PATH].translate(_NO_SEPARATORS)
-    if source:
-        source = source.translate(_NO_SEPARATORS)
-    line = f"{visitor.iso(day)}\t{kind}\t{clean_path}\t{referrer}\t{hashed}\t{source}\t{'' if subscribers is None else subscribers}\n"
-    spool.writer.write(line.encode("utf-8", "replace"))
 
 
 _NO_SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})

@@ -1,10 +1,13 @@
 """The spool: counted views wait in small files until the worker writes them to the database in one go.
 
-Each server process appends its views to its own file for the current time slot (SLOT_SECONDS), a batch of
-lines per `write()` with O_APPEND (at least once a second): no database, no lock shared between processes. A
-server process killed outright loses at most the last second of its views. A slot's files are complete once the
-slot is over; the worker reads and deletes them (`closed_files`). Files left by a stopped server are taken on
-the next flush, so a restart loses nothing.
+A server process keeps the views it counted in memory, as the few request fields counting needs, and turns them
+into spool lines in batches: at least once a second (a small thread per process), as soon as BATCH are waiting,
+and at exit. Only then are robots told apart and visitor hashes made (`recorder.spool_lines`), so a request
+pays for a tuple and an append; the address never reaches the disk, only its keyed hash does. Each process
+appends its lines to its own file for the current time slot (SLOT_SECONDS), one `write()` with O_APPEND per
+batch: no database, no lock shared between processes. A server process killed outright loses at most the last
+second of its views. A slot's files are complete once the slot is over; the worker reads and deletes them
+(`closed_files`). Files left by a stopped server are taken on the next flush, so a restart loses nothing.
 
 A line: day, kind, path, referrer domain, visitor hash (hex, or empty), feed source, subscribers; tab-separated.
 """
@@ -15,13 +18,16 @@ import os
 import threading
 import time
 import uuid
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
 SLOT_SECONDS = 5
 SUFFIX = ".views"
-BATCH = 64
+BATCH = 512
 DRAIN_SECONDS = 1.0
 log = logging.getLogger(__name__)
 _tick = threading.Event()  # never set: a sleep the drain thread can take without holding anything
@@ -32,74 +38,86 @@ def folder() -> Path:
 
 
 class SpoolWriter:
-    """Lines wait in memory and go to the file in one write() per BATCH lines, or within DRAIN_SECONDS (a
-    small thread per process), or at exit: a view costs a list append, not a system call."""
+    """Views wait in a deque (appending to one is safe between threads without a lock) and are turned into
+    lines by `prepare` and written in one write() per batch."""
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pending: list[bytes] = []
-        self.pending_slot = -1
+    def __init__(self, prepare: Callable[[list[Any]], bytes]) -> None:
+        self.prepare = prepare
+        self.waiting: deque[Any] = deque()
+        self.lock = threading.Lock()  # one drain at a time: the thread's, a full batch's, or the exit's
+        self.started = False
         self.fd = -1
         self.fd_slot = -1
-        self.pid = -1
+        os.register_at_fork(after_in_child=self._forget_parent)
 
-    def write(self, line: bytes) -> None:
-        slot = int(time.time() // SLOT_SECONDS)
-        with self.lock:
-            if self.pid != os.getpid():
-                self._start_in_this_process()
-            if slot != self.pending_slot:
+    def add(self, view: Any) -> None:
+        self.waiting.append(view)
+        if not self.started:
+            self._start()
+        if len(self.waiting) >= BATCH and self.lock.acquire(blocking=False):
+            try:  # this request writes the batch; others carry on (one drain at a time is enough)
                 self._drain()
-                self.pending_slot = slot
-            self.pending.append(line)
-            if len(self.pending) >= BATCH:
-                self._drain()
+            finally:
+                self.lock.release()
 
     def drain(self) -> None:
         with self.lock:
-            if self.pid == os.getpid():
-                self._drain()
+            self._drain()
+
+    def _drain(self) -> None:
+        waiting, count = self.waiting, len(self.waiting)
+        if count:
+            self._write([waiting.popleft() for _ in range(count)])
 
     def reset(self) -> None:
         """Write what waits and close the file, so the next view opens one in the (perhaps new) folder."""
+        self.drain()
         with self.lock:
-            if self.pid == os.getpid():
-                self._drain()
-                if self.fd >= 0:
-                    os.close(self.fd)
-            self.fd, self.fd_slot, self.pending_slot = -1, -1, -1
+            if self.fd >= 0:
+                os.close(self.fd)
+            self.fd, self.fd_slot = -1, -1
 
-    def _start_in_this_process(self) -> None:
+    def _forget_parent(self) -> None:
         # A forked server process starts afresh: what its parent had waiting is the parent's to write.
-        self.pending, self.fd, self.fd_slot, self.pid = [], -1, -1, os.getpid()
+        self.waiting, self.lock, self.started, self.fd, self.fd_slot = (
+            deque(),
+            threading.Lock(),
+            False,
+            -1,
+            -1,
+        )
+
+    def _start(self) -> None:
+        with self.lock:
+            if self.started:
+                return
+            self.started = True
         threading.Thread(target=self._drain_now_and_then, name="sampan-stats-spool", daemon=True).start()
         atexit.register(self.drain)
 
     def _drain_now_and_then(self) -> None:
         pid = os.getpid()
-        while self.pid == pid:
+        while self.started and os.getpid() == pid:
             _tick.wait(DRAIN_SECONDS)
             try:
                 self.drain()
-            except OSError:
+            except Exception:
                 log.exception("Stats: could not write to the spool")
 
-    def _drain(self) -> None:
-        if not self.pending:
+    def _write(self, views: list[Any]) -> None:
+        data = self.prepare(views)
+        if not data:
             return
-        if self.fd_slot != self.pending_slot:
+        slot = int(time.time() // SLOT_SECONDS)
+        if self.fd_slot != slot:
             if self.fd >= 0:
                 os.close(self.fd)
             where = folder()
             where.mkdir(parents=True, exist_ok=True)
-            name = f"{self.pending_slot:012d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SUFFIX}"
+            name = f"{slot:012d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SUFFIX}"
             self.fd = os.open(where / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            self.fd_slot = self.pending_slot
-        data, self.pending = b"".join(self.pending), []
+            self.fd_slot = slot
         os.write(self.fd, data)
-
-
-writer = SpoolWriter()
 
 
 def closed_files(*, grace: int = 1) -> list[Path]:

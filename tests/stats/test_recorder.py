@@ -72,7 +72,7 @@ def test_robots_and_prefetches_are_not_counted(app, post_url, headers):
 
 @pytest.mark.parametrize("header", ["HTTP_SEC_GPC", "HTTP_DNT"])
 def test_readers_asking_not_to_be_tracked_count_as_a_view_without_a_visitor_hash(app, post_url, header):
-    visit(app, post_url, **{header: "1"})
+    visit(app, post_url, **{header: "1"})  # type: ignore[arg-type]
     [line] = spooled_lines()
     assert line[1] == "p" and line[4] == ""
 
@@ -120,9 +120,8 @@ def test_counting_off_counts_nothing(app, post_url, settings):
 
 
 def test_behind_the_local_proxy_readers_are_told_apart_by_their_own_address(app, post_url):
-    proxied = {"address": "127.0.0.1"}
-    visit(app, post_url, **proxied, HTTP_X_FORWARDED_FOR="198.51.100.1")
-    visit(app, post_url, **proxied, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    visit(app, post_url, address="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    visit(app, post_url, address="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
     visit(app, post_url, address="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")  # not our proxy: ignored
     visit(app, post_url, address="203.0.113.5")
     hashes = [line[4] for line in spooled_lines()]
