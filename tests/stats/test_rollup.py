@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from sampan.stats import rollup
 from sampan.stats.models import DailyFeed, DailyPage, DailyReferrer, DailyViews, View
 from sampan.stats.rollup import roll_up
 from tests.factories import make_post
@@ -75,3 +76,22 @@ def test_raw_views_are_deleted_after_the_retention_period_and_their_roll_ups_sta
     assert report.raw_deleted == 1
     assert list(View.objects.values_list("day", flat=True)) == [DAY + timedelta(days=6)]
     assert DailyViews.objects.get(day=DAY).views == 1
+
+
+def test_old_views_written_after_newer_ones_are_deleted_too_and_recent_ones_stay(settings, monkeypatch):
+    settings.STATS_RAW_DAYS = 7
+    monkeypatch.setattr(rollup, "PRUNE_BATCH", 2)  # several short batches
+    for offset in (0, 0, 1, 1, 1, 8, 9):
+        raw(day=DAY + timedelta(days=offset))
+    raw(day=DAY)  # a late spool file: an old day's view with a newer id than the kept days' views
+    report = roll_up(today=DAY + timedelta(days=9))
+    assert report.raw_deleted == 6
+    assert sorted(View.objects.values_list("day", flat=True)) == [
+        DAY + timedelta(days=8),
+        DAY + timedelta(days=9),
+    ]
+    assert DailyViews.objects.get(day=DAY).views == 3  # rolled up before the raw rows went
+
+
+def test_nothing_refers_to_a_raw_view_so_deleting_rows_directly_leaves_nothing_dangling():
+    assert View._meta.related_objects == ()
