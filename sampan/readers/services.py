@@ -5,6 +5,7 @@ never gives a staff session, signs in and goes on to a same-origin address.
 
 import re
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import blocking
@@ -21,6 +23,7 @@ from .models import METHODS, Reader
 
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 NAME_LENGTH = 80
+UNCONFIRMED_KEPT = timedelta(days=1)  # an email reader whose code never came back is forgotten after this
 # allauth's SocialAccount.uid holds at most 191 characters (a MySQL index limit it keeps everywhere).
 UID_LENGTH = 191
 # Methods whose subject names the person on its own (a URL, an account or email address); others (OpenID
@@ -125,12 +128,34 @@ def make_email_reader(email: str) -> Any:
     """A new reader for an email address, unconfirmed until the code sent to it comes back."""
     from allauth.account.models import EmailAddress
 
+    forget_unconfirmed_readers()
     with transaction.atomic():
         user = make_reader_user(
             display_name=clean_display_name(email.split("@")[0].split("+")[0]), email=email
         )
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
+
+
+def forget_unconfirmed_readers(*, now: datetime | None = None) -> int:
+    """Delete reader accounts made for an address whose code never came back within a day: someone typed an
+    address that is not theirs, or gave up. Asked each time a new address asks for a code (no schedule needed)."""
+    cutoff = (now or timezone.now()) - UNCONFIRMED_KEPT
+    unconfirmed = (
+        get_user_model()
+        .objects.filter(
+            reader__created__lt=cutoff,
+            last_login__isnull=True,
+            socialaccount__isnull=True,
+            comments__isnull=True,
+        )
+        .exclude(emailaddress__verified=True)
+    )
+    deleted = 0
+    for user in unconfirmed.filter(is_staff=False, is_superuser=False)[:100]:
+        user.delete()
+        deleted += 1
+    return deleted
 
 
 def reader_of(user: Any) -> Reader | None:

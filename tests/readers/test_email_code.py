@@ -2,6 +2,7 @@
 once, writers' addresses never get one, and mails are plain text from the blog's own address."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from sampan.readers.models import Block, Reader
 from tests.factories import make_user
@@ -162,3 +164,13 @@ def test_a_reader_can_go_back_and_use_another_address(client):
 def test_there_is_no_separate_sign_up(client):
     page = client.get("/accounts/signup/")
     assert "There is no separate sign-up" in page.content.decode()
+
+
+def test_an_address_whose_code_never_came_back_is_forgotten_a_day_later(client):
+    ask_for_code(Client(), email="not-mine@example.org")
+    started = ask_for_code(client)
+    client.post(started["Location"], {"code": code_in(mail.outbox[1])})
+    Reader.objects.update(created=timezone.now() - timedelta(days=2))
+    ask_for_code(Client(), email="bo@example.org")
+    emails = set(Reader.objects.values_list("user__email", flat=True))
+    assert emails == {"ann@example.org", "bo@example.org"}
