@@ -116,6 +116,17 @@ def test_a_reader_signs_in_and_comes_back_to_the_post(client, app):
     assert not SocialToken.objects.exists()
 
 
+def test_the_providers_picture_becomes_the_readers_local_avatar(
+    client, app, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_in(client)
+    reader = Reader.objects.get()
+    assert reader.avatar
+    fetched = OutboundRequest.objects.exclude(purpose=PURPOSE).get()
+    assert fetched.url == f"{app.settings['server_url']}/grace.png" and fetched.outcome == "answered"
+
+
 def test_signing_in_twice_is_one_reader(client, app):
     sign_in(client)
     client.logout()
@@ -226,7 +237,7 @@ def test_a_provider_that_does_not_answer_discovery_gets_the_error_page_not_a_cra
 def test_every_request_the_server_made_to_the_provider_is_on_the_outbound_ledger(client, fake, app):
     sign_in(client)
     by_server = sorted((s.method, s.path) for s in fake.seen if s.agent.startswith("Sampan/"))
-    ledger = sorted((r.method, urlsplit(r.url).path) for r in OutboundRequest.objects.filter(purpose=PURPOSE))
+    ledger = sorted((r.method, urlsplit(r.url).path) for r in OutboundRequest.objects.all())
     assert by_server == ledger
     assert {path for _, path in ledger} >= {"/.well-known/openid-configuration", "/token", "/userinfo"}
     assert all(not s.agent.startswith("python-requests") for s in fake.seen)

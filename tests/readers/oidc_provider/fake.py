@@ -8,6 +8,7 @@ tell the browser's visits from the requests Sampan's server made.
 
 import base64
 import hashlib
+import io
 import json
 import secrets
 import threading
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+from PIL import Image
 
 ADDRESS = "127.0.0.5"
 CLIENT_ID, CLIENT_SECRET = "sampan-test-client", "a secret for tests"
@@ -40,6 +42,7 @@ class FakeProvider:
     seen: list[Seen] = field(default_factory=list)
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     key: Any = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    picture: bytes = field(default_factory=lambda: _png((40, 120, 200)))
 
     def id_token(self, grant: dict[str, str]) -> str:
         now = int(time.time())
@@ -66,10 +69,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def answer(self, status: int, body: Any = None, **headers: str) -> None:
-        data = json.dumps(body).encode() if body is not None else b""
+    def answer(self, status: int, body: Any = None, raw: bytes = b"", **headers: str) -> None:
+        data = json.dumps(body).encode() if body is not None else raw
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        if "Content-Type" not in headers:
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
@@ -96,9 +100,12 @@ class _Handler(BaseHTTPRequestHandler):
             back = urlencode({"code": code, "state": query.get("state", "")})
             return self.answer(302, Location=f"{query['redirect_uri']}?{back}")
         if path == "/userinfo":
-            return self.answer(
-                200, {"sub": "grace", "name": "Grace Reader", "profile": f"{fake.issuer}/grace"}
-            )
+            return self.answer(200, {
+                "sub": "grace", "name": "Grace Reader", "profile": f"{fake.issuer}/grace",
+                "picture": f"{fake.issuer}/grace.png",
+            })  # fmt: skip
+        if path == "/grace.png":
+            return self.answer(200, raw=fake.picture, **{"Content-Type": "image/png"})
         if path == "/jwks":
             return self.answer(200, fake.jwks())
         self.answer(404, {"error": "not_found"})
@@ -117,6 +124,12 @@ class _Handler(BaseHTTPRequestHandler):
             )
         self.answer(200, {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
                           "expires_in": 300, "id_token": fake.id_token(grant)})  # fmt: skip
+
+
+def _png(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), colour).save(out, "PNG")
+    return out.getvalue()
 
 
 @contextmanager
