@@ -1,14 +1,20 @@
 """Commenting signed in: the form knows the reader, the comment carries their name, website and picture, the
 owner's blocks and moderation apply, and pages stay the same for everyone else."""
 
+import io
+import sys
 import time
 
 import pytest
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from sampan.comments import guard
 from sampan.comments.models import Comment
+from sampan.core.pagecache import FastPathApp
 from sampan.readers import services
 from sampan.readers.models import Block, Reader, SignInSettings
 from tests.factories import make_post
@@ -121,3 +127,40 @@ def test_a_signed_in_reader_blocked_after_signing_in_cannot_comment(client, post
     assert "Let me in." in page  # what they typed is not lost
     assert not Comment.objects.exists()
     assert Reader.objects.count() == 1
+
+
+def serve(app, path, cookie=""):
+    """One request through the production stack (the page cache's fast path around Django)."""
+    head: list = []
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr, **({"HTTP_COOKIE": cookie} if cookie else {}),
+    }  # fmt: skip
+    chunks = app(environ, lambda status, headers, exc_info=None: head.extend([status, dict(headers)]))
+    body = b"".join(chunks).decode()
+    getattr(chunks, "close", lambda: None)()
+    return head[1], body
+
+
+def test_a_signed_in_reader_is_never_served_the_cached_guest_page(client, post, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    # As Django's test client does: closing connections between requests would end the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        app = FastPathApp(WSGIHandler())
+        serve(app, post.get_absolute_url())
+        headers, guest_page = serve(app, post.get_absolute_url())
+        assert headers.get("X-Sampan-Cache") == "hit" and "Sign in to comment" in guest_page
+        client.force_login(make_reader())
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        headers, page = serve(
+            app, post.get_absolute_url(), cookie=f"{settings.SESSION_COOKIE_NAME}={session}"
+        )
+        assert headers.get("X-Sampan-Cache") != "hit"
+        assert "Signed in as <strong>Ann of the River</strong>" in page
+        assert "Sign in to comment" not in page
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
