@@ -170,6 +170,7 @@ STATS_FLUSH_SECONDS = float(_env("SAMPAN_STATS_FLUSH_SECONDS", "5"))
 STATS_RAW_DAYS = int(_env("SAMPAN_STATS_RAW_DAYS", "7"))
 STATS_ROLLUP_SECONDS = float(_env("SAMPAN_STATS_ROLLUP_SECONDS", "300"))
 STATS_SPOOL_DIR = DATA_DIR / "stats-spool"
+STATS_GEOIP_PATH = _env("SAMPAN_GEOIP_PATH")  # a local MaxMind-format country database; none by default
 
 
 def _email() -> dict:

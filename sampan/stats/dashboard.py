@@ -1,5 +1,5 @@
 """The owner's dashboard: views and visitors per day, week or month, top posts, referrers, search engines, feed
-subscribers, and other apps' series over time (likes; followers when that app registers it).
+subscribers, countries (with a GeoIP database), and other apps' series over time (likes; followers when that app registers it).
 
 Visitors of a week or month are the sum of each day's unique visitors: the hashes change every day on purpose,
 so the same reader on two days cannot be recognised.
@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 
-from .models import DailyFeed, DailyPage, DailyReferrer, DailyViews
+from . import geo
+from .models import DailyCountry, DailyFeed, DailyPage, DailyReferrer, DailyViews
 from .totals import total_hits
 
 PERIODS = {"day": 30, "week": 12, "month": 12}
@@ -33,6 +34,7 @@ class Bucket:
     visitors: int = 0
     subscribers: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+    countries: list[tuple[str, int]] = field(default_factory=list)  # (code, views), most views first
 
 
 @dataclass
@@ -45,6 +47,9 @@ class Dashboard:
     search_engines: list[dict]
     feed_sources: list[dict]
     series_labels: list[str]
+    countries: list[dict] = field(default_factory=list)
+    countries_on: bool = False  # a GeoIP database is configured (SAMPAN_GEOIP_PATH)
+    countries_problem: str = ""  # why the configured file gives no countries
 
 
 def buckets_for(period: str, today: date) -> list[Bucket]:
@@ -84,6 +89,16 @@ def build(*, period: str, today: date) -> Dashboard:
             for label, values in series.items()
         }
     in_range = {"day__gte": start, "day__lte": end}
+    per_country = DailyCountry.objects.filter(**in_range)
+    for row in per_country.order_by("-views", "country"):
+        for bucket in buckets:
+            if bucket.start <= row.day <= bucket.end:
+                bucket.countries.append((row.country, row.views))
+    for bucket in buckets:
+        totals: dict[str, int] = {}
+        for code, views in bucket.countries:
+            totals[code] = totals.get(code, 0) + views
+        bucket.countries = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     top_posts = list(
         DailyPage.objects.filter(**in_range)
         .values("path", "post__title")
@@ -118,14 +133,25 @@ def build(*, period: str, today: date) -> Dashboard:
             .order_by("-subscribers")
         ],
         series_labels=list(series),
+        countries=list(
+            per_country.values("country")
+            .annotate(views=Sum("views"), visitors=Sum("visitors"))
+            .order_by("-views", "country")[:25]
+        ),
+        countries_on=geo.database_path() is not None,
+        countries_problem=geo.problem(),
     )
 
 
 def csv_rows(dashboard: Dashboard) -> list[list[str]]:
     header = ["period", "start", "end", "views", "visitors", "feed subscribers", *dashboard.series_labels]
+    if dashboard.countries_on:
+        header.append("countries")
     rows = [header]
     for b in dashboard.buckets:
         extra = [str(b.extra[label]) for label in dashboard.series_labels]
+        if dashboard.countries_on:  # "NZ 12; AU 3": views per country, most first
+            extra.append("; ".join(f"{code} {views}" for code, views in b.countries))
         rows.append(
             [
                 b.label,

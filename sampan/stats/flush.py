@@ -74,12 +74,14 @@ def _refresh_if_due() -> None:
         _refresh_due[0] = False
 
 
-INSERT = "INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers) VALUES ({marks})"
+INSERT = (
+    "INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers, country) VALUES ({marks})"
+)
 
 
 def _insert(rows: list[tuple]) -> None:
     """Plain tuples through the cursor: model instances would cost the worker more than the views' requests."""
-    sql = INSERT.format(table=connection.ops.quote_name(View._meta.db_table), marks=", ".join(["%s"] * 7))
+    sql = INSERT.format(table=connection.ops.quote_name(View._meta.db_table), marks=", ".join(["%s"] * 8))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
@@ -89,10 +91,12 @@ def _read(path: Path, report: Flushed) -> list[tuple]:
     rows = []
     for line in path.read_bytes().decode("utf-8", "replace").splitlines():
         parts = line.split("\t")
-        if len(parts) != 7:
+        if len(parts) == 7:  # written before countries were counted
+            parts.append("")
+        if len(parts) != 8:
             report.skipped_lines += 1
             continue
-        day, kind, where, referrer, hashed, source, subscribers = parts
+        day, kind, where, referrer, hashed, source, subscribers, country = parts
         try:
             rows.append(
                 (
@@ -103,6 +107,7 @@ def _read(path: Path, report: Flushed) -> list[tuple]:
                     int(hashed, 16) if hashed else None,
                     source[:60],
                     int(subscribers) if subscribers else None,
+                    country.upper() if len(country) == 2 and country.isalpha() else "",
                 )
             )
         except ValueError:

@@ -59,6 +59,13 @@ class View(models.Model):
     visitor = models.BigIntegerField(null=True, help_text="Keyed daily hash; empty for Sec-GPC/DNT readers.")
     source = models.CharField(max_length=60, blank=True, help_text="Feeds: the reader service, if it said.")
     subscribers = models.PositiveIntegerField(null=True, help_text="Feeds: how many it said it serves.")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Two-letter country code, only with a GeoIP database configured; never the address.",
+    )
 
     class Meta:
         # The roll-up reads a day's counts from these alone (covering indexes): about ten times faster than
@@ -68,6 +75,12 @@ class View(models.Model):
             # Partial: most views come with no referrer, and they need no entry here (cheaper to add and delete).
             models.Index(
                 fields=["day", "kind", "referrer"], name="stats_view_day_referrer", condition=~Q(referrer="")
+            ),
+            # Partial too: without a GeoIP database no view has a country, and this index stays empty.
+            models.Index(
+                fields=["day", "kind", "country", "visitor"],
+                name="stats_view_day_country",
+                condition=~Q(country=""),
             ),
         ]
 
@@ -150,3 +163,19 @@ class DailyFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.source or 'direct'}: {self.subscribers}"
+
+
+class DailyCountry(models.Model):
+    """Views and visitors per day and country (only with a GeoIP database configured)."""
+
+    day = models.DateField()
+    country = models.CharField(max_length=2)
+    views = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "country"], name="one_row_per_day_and_country")]
+        verbose_name_plural = "daily countries"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.country}: {self.views}"

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 from sampan.core import ratelimit
 
-from . import classify, spool, visitor
+from . import classify, geo, spool, visitor
 
 STAFF_MARK = "sampan.stats.own_visit"
 NOT_PAGES = (
@@ -75,10 +75,11 @@ class CountingApp:
 def spool_lines(views: list[tuple]) -> bytes:
     """The spool lines of the views worth counting, for a batch noted by `CountingApp`."""
     site = _site_host()
+    countries = geo.database_path() is not None
     lines = []
     for view in views:
         try:
-            line = _line(view, site)
+            line = _line(view, site, countries)
         except Exception:  # one odd request must not cost the batch its views
             log.exception("Could not count a view of %r", str(view[1])[:200])
             continue
@@ -87,7 +88,7 @@ def spool_lines(views: list[tuple]) -> bytes:
     return "".join(lines).encode("utf-8", "replace")
 
 
-def _line(view: tuple, site: str) -> str:
+def _line(view: tuple, site: str, countries: bool) -> str:
     (day, secret), path, code, content_type, agent, accept, language, referer, *rest = view
     peer, forwarded, gpc, dnt, sec, purpose, moz = rest
     if code == "304":
@@ -109,7 +110,7 @@ def _line(view: tuple, site: str) -> str:
             source = source.translate(_NO_SEPARATORS)
     else:
         return ""
-    hashed = ""
+    hashed = country = ""
     if (gpc is None and dnt is None) or not classify.opted_out(gpc, dnt):
         # The rule for which address is the reader's lives in core; without a proxy header it is the peer's.
         address = (
@@ -118,10 +119,12 @@ def _line(view: tuple, site: str) -> str:
             else peer
         )
         hashed = visitor.visitor_hex(secret, address or "", agent or "", site)
+        if countries and kind == "p":
+            country = geo.country_of(address or "")
     path = path[:MAX_PATH]
     if not path.isprintable():
         path = path.translate(_NO_SEPARATORS)
-    return f"{visitor.iso(day)}\t{kind}\t{path}\t{referrer}\t{hashed}\t{source}\t{subscribers}\n"
+    return f"{visitor.iso(day)}\t{kind}\t{path}\t{referrer}\t{hashed}\t{source}\t{subscribers}\t{country}\n"
 
 
 writer = spool.SpoolWriter(prepare=spool_lines)

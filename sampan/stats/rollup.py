@@ -1,5 +1,5 @@
 """Daily roll-ups: raw views become one row per day (views, visitors), per day and page, per day and referring
-site, per day and feed reader; raw views older than SAMPAN_STATS_RAW_DAYS are then deleted (in id ranges, see
+site, per day and feed reader, per day and country (with a GeoIP database); raw views older than SAMPAN_STATS_RAW_DAYS are then deleted (in id ranges, see
 `delete_raw_views`), and the secrets of days that are over are forgotten.
 
 Only days that received views since the last roll-up are computed again (the newest rolled-up raw id is kept
@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from sampan.core import retention
 
 from . import classify, visitor
-from .models import Counter, DailyFeed, DailyPage, DailyReferrer, DailyViews, View
+from .models import Counter, DailyCountry, DailyFeed, DailyPage, DailyReferrer, DailyViews, View
 from .paths import posts_for_paths
 
 MARK = "rolled_up_to_id"
@@ -105,6 +105,12 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
         pages.values("path").annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
     )
     referrers = pages.exclude(referrer="").values("referrer").annotate(views=Count("id"))
+    # Only views counted with a GeoIP database have a country; without one, this reads an empty index.
+    countries = (
+        pages.exclude(country="")
+        .values("country")
+        .annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
+    )
     feeds = _feed_subscribers(raw.filter(kind=View.Kind.FEED))
     post_ids = posts_for_paths((row["path"] for row in per_path), known)
     DailyViews.objects.update_or_create(
@@ -142,6 +148,13 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
             for r in referrers
         ],
         batch_size=2000,
+    )
+    DailyCountry.objects.filter(day=day).delete()
+    DailyCountry.objects.bulk_create(
+        [
+            DailyCountry(day=day, country=r["country"], views=r["views"], visitors=r["visitors"])
+            for r in countries
+        ]
     )
     DailyFeed.objects.filter(day=day).delete()
     DailyFeed.objects.bulk_create([DailyFeed(day=day, source=s, subscribers=n) for s, n in feeds.items()])

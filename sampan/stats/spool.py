@@ -9,7 +9,8 @@ batch: no database, no lock shared between processes. A server process killed ou
 second of its views. A slot's files are complete once the slot is over; the worker reads and deletes them
 (`closed_files`). Files left by a stopped server are taken on the next flush, so a restart loses nothing.
 
-A line: day, kind, path, referrer domain, visitor hash (hex, or empty), feed source, subscribers; tab-separated.
+A line: day, kind, path, referrer domain, visitor hash (hex, or empty), feed source, subscribers, country (two
+letters, or empty); tab-separated. (Lines of seven fields, written before countries, are read as without one.)
 """
 
 import atexit

@@ -21,9 +21,10 @@ def test_a_reader_view_is_spooled_not_written_to_the_database(app, post_url):
     assert visit(app, post_url).startswith("200")
     lines = spooled_lines()
     assert len(lines) == 1
-    _day, kind, path, referrer, visitor, _source, _subscribers = lines[0]
+    _day, kind, path, referrer, visitor, _source, _subscribers, country = lines[0]
     assert (kind, path, referrer) == ("p", post_url, "")
     assert visitor  # a hash, for unique visitors
+    assert country == ""  # no GeoIP database configured: no countries
     assert not View.objects.exists()  # no database write during the request
 
 
