@@ -9,7 +9,7 @@ from typing import Any
 
 from allauth.account.views import RequestLoginCodeView
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -53,3 +53,9 @@ def _url_or_empty(name: str) -> str:
 
 
 sign_in = SignIn.as_view()
+
+
+def no_passwords(request: HttpRequest) -> HttpResponse:
+    """allauth's password pages (set, change, reset) are not offered: readers sign in without a password, and the
+    blog's writers manage theirs in the admin, behind its lockout and two-step codes."""
+    raise Http404("Readers sign in without a password.")

@@ -174,3 +174,21 @@ def test_an_address_whose_code_never_came_back_is_forgotten_a_day_later(client):
     ask_for_code(Client(), email="bo@example.org")
     emails = set(Reader.objects.values_list("user__email", flat=True))
     assert emails == {"ann@example.org", "bo@example.org"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/password/reset/", "/accounts/password/set/", "/accounts/password/change/"]
+)
+def test_there_are_no_password_pages_for_anyone(client, path):
+    client.force_login(make_user("editor", role="Editor"))
+    assert client.get(path).status_code == 404
+    assert client.post(path, {"email": "editor@example.org"}).status_code == 404
+    assert not mail.outbox
+
+
+def test_allauth_pages_wear_the_blogs_look(client):
+    from sampan.core.fragments import site_settings
+
+    page = client.get("/accounts/3rdparty/login/cancelled/").content.decode()
+    assert f'rel="home">{site_settings().title}</a>' in page
+    assert "readers/readers.css" in page
