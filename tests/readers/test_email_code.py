@@ -192,3 +192,20 @@ def test_allauth_pages_wear_the_blogs_look(client):
     page = client.get("/accounts/3rdparty/login/cancelled/").content.decode()
     assert f'rel="home">{site_settings().title}</a>' in page
     assert "readers/readers.css" in page
+
+
+def test_the_continue_to_your_provider_page_may_send_its_form_to_the_provider(client):
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="idp",
+        name="Example ID",
+        client_id="blog",
+        secret="s3cret",
+        settings={"server_url": "https://id.example"},
+    )
+    page = client.get("/accounts/oidc/idp/login/")
+    assert page.status_code == 200
+    assert re.search(r"form-action 'self' https:", page["Content-Security-Policy"])
+    assert "form-action 'self';" in client.get("/")["Content-Security-Policy"]
