@@ -45,8 +45,9 @@ def flush_spool(*, grace: int = 1) -> Flushed:
         _refresh_if_due()
         return report
     rows: list[tuple] = []
+    parsed: dict[str, tuple | None] = {}
     for path in files:
-        rows.extend(_read(path, report))
+        rows.extend(_read(path, report, parsed))
     page_paths = Tally(row[2] for row in rows if row[1] == View.Kind.PAGE)
     report.views, report.page_views = len(rows), sum(page_paths.values())
     with transaction.atomic():
@@ -87,34 +88,46 @@ def _insert(rows: list[tuple]) -> None:
             cursor.executemany(sql, rows[start : start + 5000])
 
 
-def _read(path: Path, report: Flushed) -> list[tuple]:
+def _read(path: Path, report: Flushed, parsed: dict[str, tuple | None]) -> list[tuple]:
+    """The file's rows; `parsed` remembers lines seen in this flush (a reader reloading, a feed reader
+    polling: the same line again), so each distinct line is checked and converted once."""
     rows = []
+    skipped = 0
     for line in path.read_bytes().decode("utf-8", "replace").splitlines():
-        parts = line.split("\t")
-        if len(parts) == 7:  # written before countries were counted
-            parts.append("")
-        if len(parts) != 8:
-            report.skipped_lines += 1
-            continue
-        day, kind, where, referrer, hashed, source, subscribers, country = parts
-        try:
-            rows.append(
-                (
-                    date.fromisoformat(day),
-                    kind if kind in ("p", "f") else "p",
-                    where[:300],
-                    referrer[:253],
-                    int(hashed, 16) if hashed else None,
-                    source[:60],
-                    int(subscribers) if subscribers else None,
-                    country.upper() if len(country) == 2 and country.isalpha() else "",
-                )
-            )
-        except ValueError:
-            report.skipped_lines += 1
-    if report.skipped_lines:
-        log.warning("Stats: skipped %d unreadable line(s) in %s", report.skipped_lines, path.name)
+        if line in parsed:
+            row = parsed[line]
+        else:
+            row = parsed[line] = _parse(line)
+        if row is None:
+            skipped += 1
+        else:
+            rows.append(row)
+    if skipped:
+        report.skipped_lines += skipped
+        log.warning("Stats: skipped %d unreadable line(s) in %s", skipped, path.name)
     return rows
+
+
+def _parse(line: str) -> tuple | None:
+    parts = line.split("\t")
+    if len(parts) == 7:  # written before countries were counted
+        parts.append("")
+    if len(parts) != 8:
+        return None
+    day, kind, where, referrer, hashed, source, subscribers, country = parts
+    try:
+        return (
+            date.fromisoformat(day).isoformat(),  # checked, then passed as text: no adapter call per row
+            kind if kind in ("p", "f") else "p",
+            where[:300],
+            referrer[:253],
+            int(hashed, 16) if hashed else None,
+            source[:60],
+            int(subscribers) if subscribers else None,
+            country.upper() if len(country) == 2 and country.isalpha() else "",
+        )
+    except ValueError:
+        return None
 
 
 def _add_to_counter(name: str, amount: int) -> None:
