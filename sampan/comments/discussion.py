@@ -44,6 +44,7 @@ class CommentsDiscussion:
             form = CommentForm(
                 settings=settings,
                 signed_in=signed_in,
+                ask_name=signed_in and reader_services.needs_display_name(request.user),
                 initial={"comment_post_ID": post.pk, "comment_parent": 0},
             )
         own = _own_held(post, request)
@@ -55,7 +56,7 @@ class CommentsDiscussion:
             "form": form if is_open or (form is not None and form.is_bound) else None,
             "token": guard.make_token(post.pk),
             "action": reverse("comments:post") + "#respond",
-            "signed_in_as": display_name(request.user) if signed_in else "",
+            "signed_in_as": _signed_in_as(request.user) if signed_in else "",
             "reader_bar": _reader_bar(request.user, post) if signed_in else None,
             "settings": settings,
             "manage_path": _just_posted(post, request),
@@ -150,6 +151,13 @@ def display_name(user: Any) -> str:
     return reader_services.comment_signature(user)[0]
 
 
+def _signed_in_as(user: Any) -> str:
+    # Only the person themselves sees this line, so a reader who has no name yet sees their address.
+    if reader_services.needs_display_name(user):
+        return str(user.email or display_name(user))
+    return display_name(user)
+
+
 def _reader_bar(user: Any, post: Post) -> dict[str, Any]:
     """What the form shows a signed-in person instead of the name and email fields: who they are, their
     picture (their local avatar, else the identicon their comments get), and the ways out and to their account."""
@@ -159,7 +167,7 @@ def _reader_bar(user: Any, post: Post) -> dict[str, Any]:
         "avatar_url": reader.avatar.url if reader is not None and reader.avatar else "",
         "identicon": identicon_svg(user.email or display_name(user), size=32),
         "sign_out_url": f"{reverse('account_logout')}?next={back}",
-        "account_url": "/accounts/you/" if reader is not None else "",
+        "account_url": reverse("reader_account:home") if reader is not None else "",
     }
 
 

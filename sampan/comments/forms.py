@@ -46,13 +46,22 @@ class CommentForm(forms.Form):
     comment_post_ID = forms.IntegerField(widget=forms.HiddenInput)
     comment_parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args: Any, settings: DiscussionSettings, signed_in: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        settings: DiscussionSettings,
+        signed_in: bool = False,
+        ask_name: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.signed_in = signed_in
+        # A signed-in reader who has no name to show yet gives one (kept for their later comments).
+        self.ask_name = signed_in and ask_name
         self.names_required = settings.require_name_email and not signed_in
         if signed_in:
-            for name in ("author", "email", "url"):
+            for name in ("email", "url") if self.ask_name else ("author", "email", "url"):
                 del self.fields[name]
 
     def clean_comment(self) -> str:
@@ -67,7 +76,7 @@ class CommentForm(forms.Form):
 
     def clean_author(self) -> str:
         name: str = self.cleaned_data.get("author", "")
-        if self.names_required and not name:
+        if (self.names_required or self.ask_name) and not name.strip():
             raise forms.ValidationError("Please give your name.")
         return name
 

@@ -36,7 +36,8 @@ def post_comment(request: HttpRequest) -> HttpResponseBase:
     post = _post_for(request)
     settings = DiscussionSettings.load()
     user = request.user if request.user.is_authenticated else None
-    form = CommentForm(request.POST, settings=settings, signed_in=user is not None)
+    ask_name = user is not None and reader_services.needs_display_name(user)
+    form = CommentForm(request.POST, settings=settings, signed_in=user is not None, ask_name=ask_name)
     client = ratelimit.client_key(request)
     if not ratelimit.allow("comment", client, limit=POSTS_PER_WINDOW, window=WINDOW_SECONDS):
         minutes = WINDOW_SECONDS // 60
@@ -61,6 +62,8 @@ def post_comment(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return _again(request, post, form)
     data = form.cleaned_data
+    if ask_name:
+        reader_services.set_display_name(user, data["author"])
     signature = reader_services.comment_signature(user) if user else None
     try:
         comment = services.submit_comment(

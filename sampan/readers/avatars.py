@@ -15,6 +15,7 @@ import secrets
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from sampan.core import pagecache
 from sampan.core.outbound import OutboundError, fetch
 
 log = logging.getLogger(__name__)
@@ -94,9 +95,11 @@ def replace_avatar(reader, picture: bytes) -> None:  # type: ignore[no-untyped-d
     reader.save(update_fields=["avatar"])
     if old and old != reader.avatar.name:
         reader.avatar.storage.delete(old)
+    pagecache.invalidate()  # cached threads show the reader's picture: none may point at the deleted file
 
 
 def remove_avatar(reader) -> None:  # type: ignore[no-untyped-def]
     """Delete the avatar file; the reader shows the identicon again."""
     if reader.avatar:
         reader.avatar.delete(save=False)
+        pagecache.invalidate()

@@ -130,9 +130,9 @@ def make_email_reader(email: str) -> Any:
 
     forget_unconfirmed_readers()
     with transaction.atomic():
-        user = make_reader_user(
-            display_name=clean_display_name(email.split("@")[0].split("+")[0]), email=email
-        )
+        # No name yet: the part of an address before the @ often is the person's full name or more, and an
+        # address is never shown; the comment form asks for a name the first time they comment.
+        user = make_reader_user(email=email)
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
 
@@ -165,13 +165,24 @@ def reader_of(user: Any) -> Reader | None:
     return Reader.objects.filter(user=user).first()
 
 
+def needs_display_name(user: Any) -> bool:
+    """A reader who has not said what name to show yet (an email reader before their first comment)."""
+    reader = reader_of(user)
+    return reader is not None and not reader.display_name
+
+
+def set_display_name(user: Any, name: str) -> None:
+    Reader.objects.filter(user=user).update(display_name=clean_display_name(name))
+
+
 def comment_signature(user: Any) -> tuple[str, str]:
     """(name, website) a signed-in person's comments carry: a reader's display name and website, else the
     user's full name or user name."""
     reader = reader_of(user)
-    if reader is not None and reader.display_name:
-        return reader.display_name, reader.website
-    return str(user.get_full_name() or user.get_username()), reader.website if reader else ""
+    if reader is not None:
+        # A reader without a name yet is not signed with their generated user name.
+        return reader.display_name or "A reader", reader.website
+    return str(user.get_full_name() or user.get_username()), ""
 
 
 def sign_in_identity(

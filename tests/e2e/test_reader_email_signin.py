@@ -61,17 +61,18 @@ def test_a_reader_signs_in_with_an_emailed_code_and_comments_under_their_name(
 
     expect(page).to_have_url(re.compile(re.escape(post.get_absolute_url()) + "#respond$"))
     form = page.get_by_role("form", name=re.compile("Leave a Reply"))
-    expect(form).to_contain_text("Signed in as linh")
+    expect(form).to_contain_text("Signed in as linh@example.org")  # their address: only they see this line
     expect(form.get_by_role("textbox", name="Email", exact=True)).to_have_count(0)
     axe_check(page)
+    form.get_by_role("textbox", name="Your name, shown with your comments").fill("Linh")
     form.get_by_role("textbox", name="Comment", exact=True).fill("Which river was this?")
     form.get_by_role("button", name="Post Comment").click()
 
-    mine = page.get_by_role("article", name="linh")
+    mine = page.get_by_role("article", name="Linh")
     expect(mine).to_contain_text("Which river was this?")
     expect(mine).to_contain_text("Your comment is awaiting moderation.")  # a first comment, as anyone's
     comment = Comment.objects.get()
-    assert (comment.author_name, comment.author_email) == ("linh", "linh@example.org")
+    assert (comment.author_name, comment.author_email) == ("Linh", "linh@example.org")
     assert comment.user is not None and not comment.user.is_staff
 
     page.get_by_role("link", name="Sign out").click()

@@ -36,6 +36,7 @@ def website_reader(me: str = "https://ama.example/", name: str = "Ama"):  # type
 def email_reader(email: str = "kofi@example.org"):  # type: ignore[no-untyped-def]
     user = services.make_email_reader(email)
     EmailAddress.objects.filter(user=user).update(verified=True)
+    services.set_display_name(user, email.split("@")[0])  # as the reader types it with their first comment
     return user
 
 

@@ -164,3 +164,21 @@ def test_a_signed_in_reader_is_never_served_the_cached_guest_page(client, post, 
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def test_an_email_reader_is_asked_once_for_the_name_their_comments_show(client, post):
+    user = services.make_email_reader("jane.doe.1985@example.org")
+    client.force_login(user)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Your name, shown with your comments" in page
+    assert "Signed in as <strong>jane.doe.1985@example.org</strong>" in page  # only they see this line
+
+    refused = client.post(FORM_URL, comment_form(post, comment="First!"), headers=SAME_ORIGIN)
+    assert refused.status_code == 400 and "Please give your name." in refused.content.decode()
+    assert "First!" in refused.content.decode() and not Comment.objects.exists()
+
+    client.post(FORM_URL, comment_form(post, author="Jane"), headers=SAME_ORIGIN)
+    comment = Comment.objects.get()
+    assert comment.author_name == "Jane" and "jane.doe" not in comment.author_name
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert 'id="author"' not in page and "Signed in as <strong>Jane</strong>" in page
