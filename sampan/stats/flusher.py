@@ -2,8 +2,6 @@
 SAMPAN_STATS_ROLLUP_SECONDS, and flush once more when the worker stops. A thread beside the task worker, so no task row is queued per flush."""
 
 import logging
-import os
-import sys
 import threading
 import time
 
@@ -39,7 +37,6 @@ def stop() -> None:
 
 
 def _loop(stop_event: threading.Event) -> None:
-    _yield_to_readers()
     next_rollup = 0.0
     while not stop_event.is_set():
         try:
@@ -52,14 +49,3 @@ def _loop(stop_event: threading.Event) -> None:
         finally:
             close_old_connections()
         stop_event.wait(settings.STATS_FLUSH_SECONDS)
-
-
-def _yield_to_readers() -> None:
-    """Run this thread at a lower CPU priority (nice 10), so a server busy answering readers gets the cores first;
-    views wait in the spool meanwhile and are written when there is room. (Linux sets a thread's own priority
-    this way; elsewhere it would change the whole worker's, so it is left alone.)"""
-    if sys.platform == "linux":
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        except OSError:
-            log.warning("Stats: could not lower the flush thread's priority", exc_info=True)
