@@ -1,32 +1,18 @@
-"""The "indieauth" provider as allauth knows it: a name for the reader's SocialAccount rows and the provider list.
+"""The "indieauth" provider as allauth knows it. The sign-in itself (discovery, PKCE, the callback) lives in this
+app's views; no client app is registered anywhere (IndieAuth's client id is the blog's own URL)."""
 
-The sign-in itself (discovery, PKCE, the callback) lives in this app's views and ends in
-`sampan.readers.services.sign_in_identity`. No client app is registered anywhere (IndieAuth's client id is the
-blog's own URL), so the provider uses no allauth SocialApp.
-"""
-
-from allauth.socialaccount.providers.base import Provider, ProviderAccount
-from django.http import HttpRequest
-from django.urls import reverse
+from sampan.readers.providers.base import ReaderIdentity, ReaderProvider
 
 
-class IndieAuthAccount(ProviderAccount):
+class IndieAuthIdentity(ReaderIdentity):
     def get_profile_url(self) -> str | None:
-        return str(self.account.extra_data.get("profile_url") or self.account.uid) or None
-
-    def to_str(self) -> str:
-        return str(self.account.extra_data.get("display_name") or self.account.uid)
+        return super().get_profile_url() or str(self.account.uid) or None  # the subject is the profile URL
 
 
-class IndieAuthProvider(Provider):
+class IndieAuthProvider(ReaderProvider):
     id = "indieauth"
     name = "Your website (IndieAuth)"
-    account_class = IndieAuthAccount
-    uses_apps = False
-    package = "sampan.readers.providers"  # no allauth-made URLs: ours are under /accounts/indieauth/
-
-    def get_login_url(self, request: HttpRequest, **kwargs: object) -> str:
-        return reverse("account_login")
+    account_class = IndieAuthIdentity
 
 
 provider_classes = [IndieAuthProvider]
