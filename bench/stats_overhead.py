@@ -168,6 +168,9 @@ def measure_throughput(
     print(f"stats on without the worker / off (cached): {ratios['cached, request path only']:.1%}")
     in_process = {
         "cached": measure_in_process(env, path, "cached"),
+        "cached, a new reader each request": measure_in_process(
+            env, path, "cached, a new reader each request", distinct=True
+        ),
         "uncached": measure_in_process({**env, "SAMPAN_PAGE_CACHE_SECONDS": "0"}, path, "uncached", n=2000),
     }
     counted = count_spooled_and_flushed(env)
@@ -180,34 +183,42 @@ import io, statistics, sys, time
 import django
 django.setup()
 from sampan.wsgi import application
-path, n = sys.argv[1], int(sys.argv[2])
+path, n, distinct = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "distinct"
 environ = {
     "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
     "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "203.0.113.7", "wsgi.url_scheme": "http",
     "wsgi.errors": sys.stderr, "HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "en-NZ",
     "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
 }
-def ask():
+agents = [environ["HTTP_USER_AGENT"] + (f" r{i}" if distinct else "") for i in range(n)]
+def ask(i=0):
     started = []
-    body = b"".join(application({**environ, "wsgi.input": io.BytesIO(b"")}, lambda s, h, e=None: started.append(s)))
+    env = {**environ, "wsgi.input": io.BytesIO(b""), "HTTP_USER_AGENT": agents[i]}
+    body = b"".join(application(env, lambda s, h, e=None: started.append(s)))
     return started[0]
 assert ask().startswith("200") and ask().startswith("200")
 costs = {True: [], False: []}
 for stats in (True, False) * 5:
     application.enabled = stats
     began = time.process_time()
-    for _ in range(n):
-        ask()
+    for i in range(n):
+        ask(i)
     costs[stats].append((time.process_time() - began) / n * 1e6)
 on, off = statistics.median(costs[True]), statistics.median(costs[False])
 print(f"{on:.1f} {off:.1f}")
 """
 
 
-def measure_in_process(env: dict[str, str], path: str, label: str, n: int = 20000) -> dict:
-    """CPU time per request, calling the WSGI stack directly: less at the mercy of the machine's load."""
+def measure_in_process(
+    env: dict[str, str], path: str, label: str, n: int = 20000, *, distinct: bool = False
+) -> dict:
+    """CPU time per request, calling the WSGI stack directly: less at the mercy of the machine's load.
+    `distinct`: every request from another reader (its own user agent), so no per-reader memo helps."""
     done = subprocess.run(
-        [sys.executable, "-c", IN_PROCESS, path, str(n)], env=env, capture_output=True, text=True
+        [sys.executable, "-c", IN_PROCESS, path, str(n), "distinct" if distinct else "same"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise SystemExit(f"bench: the in-process measurement failed:\n{done.stderr[-2000:]}")
