@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from . import geo
+
 _lock = threading.Lock()
 _today: list = [None, 0.0, b""]  # the day, when it ends (a timestamp), its secret
 
@@ -50,6 +52,7 @@ def today(now: float) -> tuple[date, bytes]:
         secret = _secret_for(day)
         if secret != _today[2]:
             visitor_hex.cache_clear()  # a new day: what was remembered for the old one goes from memory too
+            geo.country_of.cache_clear()
         _today[:] = [day, ends, secret]
     return day, secret
 
