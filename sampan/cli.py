@@ -157,11 +157,12 @@ def serve(argv: Sequence[str]) -> int:
         "sampan.wsgi:application", host=options.host, port=options.port, workers=options.workers
     )
     children = [subprocess.Popen(server)]
-    if not options.no_worker:
-        children.append(subprocess.Popen([sys.executable, "-m", "sampan.cli", "worker"]))
+    worker_command = None if options.no_worker else [sys.executable, "-m", "sampan.cli", "worker"]
+    if worker_command:
+        children.append(subprocess.Popen(worker_command))
     if _wait_until_listening(options.host, options.port, children[0]):
         print(f"Sampan is serving http://{options.host}:{options.port}/ (Ctrl-C to stop)", flush=True)
-    return _supervise(children)
+    return _supervise(children, worker_command)
 
 
 def _wait_until_listening(host: str, port: int, server: subprocess.Popen, timeout: float = 60) -> bool:
@@ -190,18 +191,35 @@ def server_command(app: str, *, host: str, port: int, workers: int) -> list[str]
     ]  # fmt: skip
 
 
-def _supervise(children: list[subprocess.Popen]) -> int:
-    """Wait until a child ends or we are told to stop; then stop all of them cleanly."""
+def _supervise(children: list[subprocess.Popen], worker_command: list[str] | None = None) -> int:
+    """Wait until the server ends or we are told to stop; then stop all children cleanly. The embedded worker
+    is started again when it ends (a database error it could not ride out, say): readers never notice it,
+    so it must not take the site down; what it was running is requeued when it starts (abandoned_tasks)."""
+    import time
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     code = 0
+    pause, started = 1.0, time.monotonic()
     try:
-        while all(child.poll() is None for child in children):
+        while children[0].poll() is None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 children[0].wait(timeout=0.5)
+            if worker_command and children[1].poll() is not None:
+                print(
+                    f"sampan: the background worker ended (exit {children[1].returncode}); "
+                    f"starting it again in {pause:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    children[0].wait(timeout=pause)
+                # Back off while it keeps failing at once; a worker that ran a while starts again quickly.
+                pause = 1.0 if time.monotonic() - started > 60 else min(pause * 2, 30.0)
+                started = time.monotonic()
+                children[1] = subprocess.Popen(worker_command)
         code = next(child.returncode for child in children if child.returncode is not None)
         print(f"sampan: a server process ended unexpectedly (exit {code})", file=sys.stderr)
         code = code or 1

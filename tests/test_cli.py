@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from sampan.blog.models import Post
 from sampan.cli import main
 from tests.factories import make_post, make_user
-from tests.servers import free_port, sampan_env, start_serve
+from tests.servers import free_port, sampan_env, start_serve, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,36 @@ def test_a_start_forgets_pages_cached_by_older_code():
     before = pagecache.current_generation()
     prepare()
     assert pagecache.current_generation() != before
+
+
+def _worker_pids(parent: int) -> set[int]:
+    """The `sampan worker` children of process `parent`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended while we looked
+        if ppid == parent and b"worker" in argv and b"sampan.cli" in argv:
+            found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.server
+def test_a_background_worker_that_dies_is_started_again_and_the_site_stays_up(tmp_path: Path):
+    port = free_port()
+    server = start_serve(sampan_env(tmp_path / "data"), port)
+    try:
+        wait_for(lambda: len(_worker_pids(server.pid)) == 1, "the embedded worker to start")
+        (first,) = _worker_pids(server.pid)
+        os.kill(first, signal.SIGKILL)  # as a crash on a database error it could not ride out would end it
+        wait_for(lambda: _worker_pids(server.pid) - {first}, "a new worker to start")
+        assert server.poll() is None
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+    assert code == 0
