@@ -20,7 +20,7 @@ from sampan.core import pagecache
 from sampan.theme.models import Widget
 
 from . import spool
-from .models import NO_SUBSCRIBERS, NO_VISITOR, Counter, DayToRollUp, PostViews, StatsSettings, View
+from .models import Counter, DayToRollUp, PostViews, StatsSettings, View, kind_of_view
 from .paths import posts_for_paths
 from .widget import KIND
 
@@ -75,12 +75,11 @@ def _refresh_if_due() -> None:
         _refresh_due[0] = False
 
 
-KEY = "day, kind, path, (COALESCE(visitor, {no_visitor})), referrer, source, (COALESCE(subscribers, {no_subs})), country"
 UPSERT = (
-    "INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers, country, views) VALUES {values} "
-    "ON CONFLICT ({key}) DO UPDATE SET views = {table}.views + excluded.views"
+    'INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers, country, views, "key") '
+    'VALUES {values} ON CONFLICT (day, "key") DO UPDATE SET views = {table}.views + excluded.views'
 )
-CHUNK = 1000  # rows per statement: 9,000 parameters, under SQLite's and PostgreSQL's limits
+CHUNK = 1000  # rows per statement: 10,000 parameters, under SQLite's and PostgreSQL's limits
 
 
 def _insert(rows: list[tuple]) -> None:
@@ -93,15 +92,12 @@ def _insert(rows: list[tuple]) -> None:
     """
     alike = Tally(rows)
     table = connection.ops.quote_name(View._meta.db_table)
-    key = KEY.format(no_visitor=NO_VISITOR, no_subs=NO_SUBSCRIBERS)
-    grouped = [(*row, views) for row, views in alike.items()]
+    grouped = [(*row, views, kind_of_view(*row)) for row, views in alike.items()]
     with connection.cursor() as cursor:
         for start in range(0, len(grouped), CHUNK):
             chunk = grouped[start : start + CHUNK]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                UPSERT.format(table=table, values=values, key=key), [v for row in chunk for v in row]
-            )
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(UPSERT.format(table=table, values=values), [v for row in chunk for v in row])
         marks = connection.ops.quote_name(DayToRollUp._meta.db_table)
         for day in sorted({row[0] for row in alike}):
             cursor.execute(

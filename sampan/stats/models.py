@@ -5,9 +5,10 @@ who did not ask not to be tracked, a keyed hash of (the day's secret, address, u
 once the day is over, so from then on nobody, the owner included, can tell whose visit a hash was.
 """
 
+import hashlib
+
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from sampan.blog.models import Post
 
@@ -46,20 +47,13 @@ class DailySecret(models.Model):
         return f"secret of {self.day}"
 
 
-# Stand-ins for "none" in the one-row-per-kind-of-view key (NULLs are never equal in a unique index). A visitor
-# hash is a signed 64-bit number, so one real hash in 2**64 shares a row with readers who asked not to be tracked.
-NO_VISITOR = -1
-NO_SUBSCRIBERS = -1
-VIEW_KEY = (
-    F("day"),
-    F("kind"),
-    F("path"),
-    Coalesce("visitor", Value(NO_VISITOR)),
-    F("referrer"),
-    F("source"),
-    Coalesce("subscribers", Value(NO_SUBSCRIBERS)),
-    F("country"),
-)
+def kind_of_view(*values) -> int:  # type: ignore[no-untyped-def]
+    """A signed 64-bit key for views alike in every field (day, kind, path, referrer, visitor, source, subscribers,
+    country, in this order): the raw row they share. A narrow unique index on (day, key) costs the flush and the
+    deletion of old rows far less than one over all eight fields (with which deleting 10 million views took 50 s
+    instead of 33 to 35 s); two kinds of view of one day share a key once in 2**64."""
+    text = "\t".join(str(value) for value in values)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 class View(models.Model):
@@ -90,9 +84,12 @@ class View(models.Model):
     views = models.PositiveIntegerField(
         default=1, help_text="How many views were alike in all the fields above."
     )
+    key = models.BigIntegerField(
+        null=True, help_text="`kind_of_view()` of the fields above, for adding to the row."
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(*VIEW_KEY, name="one_row_per_kind_of_view")]
+        constraints = [models.UniqueConstraint(fields=["day", "key"], name="one_row_per_kind_of_view")]
         # The roll-up reads a day's counts from these alone (covering indexes): about ten times faster than
         # from the table, which is what keeps a day of millions of views under a few seconds.
         indexes = [

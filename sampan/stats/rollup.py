@@ -98,7 +98,7 @@ def delete_raw_views(*, before: date) -> int:
 
 @contextmanager
 def _room_for_the_indexes() -> Iterator[None]:
-    """SQLite: a larger page cache while deleting. Each deleted row also leaves two indexes, at places spread over
+    """SQLite: a larger page cache while deleting. Each deleted row also leaves its indexes, at places spread over
     the day's part of them; with SQLite's default 2 MB cache those pages are read and written again and again."""
     if connection.vendor != "sqlite":
         yield
