@@ -1,6 +1,6 @@
 """Deleting expired raw views: the roll-up's pruning against the day-at-a-time delete it replaced, same run.
 
-    .venv/bin/python bench/stats_rollup.py [--raw-views 10000000] [--database-url postgres://…]
+    .venv/bin/python bench/stats_rollup.py [--raw-views 10000000]
 
 Fills a fresh SQLite database with `--raw-views` synthetic raw views over 14 days (as `stats_overhead.py` does:
 500 pages, 300,000 visitors a day, referrers, feed fetches), copies it, then:
@@ -8,9 +8,7 @@ Fills a fresh SQLite database with `--raw-views` synthetic raw views over 14 day
 - baseline, on the copy: the old pruning, `View.objects.filter(day=day).delete()` for each of the 7 expired days;
 - Sampan, on the original: `roll_up()` as the worker runs it (aggregate all 14 days, then `delete_raw_views`).
 
-Prints both deletion times, their ratio, how many raw rows the views make (alike views share a row and a count),
-and the whole roll-up against the target: under a minute for 10 million. With `--database-url` (an empty
-PostgreSQL database of your own: the bench migrates it and fills it), only the roll-up is timed, no baseline.
+Prints both deletion times, their ratio, and the whole roll-up against the target: under a minute for 10 million.
 """
 
 import argparse
@@ -36,13 +34,10 @@ DAYS = 14
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw-views", type=int, default=10_000_000, help="synthetic raw views (default 1e7)")
-    parser.add_argument(
-        "--database-url", help="time the roll-up on this (empty, PostgreSQL) database instead"
-    )
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sampan-rollup-bench-"))
     try:
-        results = measure(options.raw_views, work, options.database_url)
+        results = measure(options.raw_views, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     base.RESULTS.mkdir(parents=True, exist_ok=True)
@@ -53,7 +48,7 @@ def main() -> int:
     return 0
 
 
-def measure(raw_views: int, work: Path, database_url: str | None = None) -> dict:
+def measure(raw_views: int, work: Path) -> dict:
     os.environ.update(
         {
             "SAMPAN_DATA_DIR": str(work),
@@ -62,8 +57,6 @@ def measure(raw_views: int, work: Path, database_url: str | None = None) -> dict
         }
     )
     os.environ.pop("DATABASE_URL", None)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
     import django
 
     django.setup()
@@ -76,14 +69,10 @@ def measure(raw_views: int, work: Path, database_url: str | None = None) -> dict
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     fill_raw_views(raw_views, FIRST_DAY, days=DAYS)
-    rows = View.objects.count()
     print(
-        f"{raw_views:,} views over {DAYS} days as {rows:,} raw rows written in {time.perf_counter() - started:.0f}s",
+        f"{raw_views:,} raw views over {DAYS} days written in {time.perf_counter() - started:.0f}s",
         flush=True,
     )
-    today = FIRST_DAY + timedelta(days=DAYS - 1)
-    if database_url:
-        return measure_roll_up(raw_views, rows, today, connection.vendor)
     original = Path(connection.settings_dict["NAME"])
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -91,6 +80,7 @@ def measure(raw_views: int, work: Path, database_url: str | None = None) -> dict
     copy = work / "baseline.sqlite3"
     shutil.copyfile(original, copy)
 
+    today = FIRST_DAY + timedelta(days=DAYS - 1)
     cutoff = today - timedelta(days=7)
     connection.settings_dict["NAME"] = str(copy)
     started = time.perf_counter()
@@ -98,7 +88,7 @@ def measure(raw_views: int, work: Path, database_url: str | None = None) -> dict
     for day in sorted(View.objects.filter(day__lt=cutoff).values_list("day", flat=True).distinct()):
         baseline_deleted += View.objects.filter(day=day).delete()[0]
     baseline = time.perf_counter() - started
-    print(f"baseline: day-at-a-time delete of {baseline_deleted:,} raw rows: {baseline:.1f}s", flush=True)
+    print(f"baseline: day-at-a-time delete of {baseline_deleted:,} views: {baseline:.1f}s", flush=True)
     connection.close()
     copy.unlink()
 
@@ -109,34 +99,15 @@ def measure(raw_views: int, work: Path, database_url: str | None = None) -> dict
     verdict = "met" if total < ROLLUP_TARGET_SECONDS * raw_views / 10_000_000 else "MISSED"
     print(
         f"Sampan: roll-up of {report.days} days in {total:.1f}s: aggregating {report.rolling_seconds:.1f}s, "
-        f"deleting {report.raw_deleted:,} raw rows {report.pruning_seconds:.1f}s "
-        f"({report.pruning_seconds / baseline:.0%} of the baseline's time); {left:,} raw rows left. "
+        f"deleting {report.raw_deleted:,} views {report.pruning_seconds:.1f}s "
+        f"({report.pruning_seconds / baseline:.0%} of the baseline's time); {left:,} raw views left. "
         f"Target < {ROLLUP_TARGET_SECONDS * raw_views / 10_000_000:.0f}s for this size: {verdict}"
     )
     assert report.raw_deleted == baseline_deleted
     return {
-        "raw_views": raw_views, "raw_rows": rows, "baseline_delete_seconds": baseline, "aggregating_seconds": report.rolling_seconds,
+        "raw_views": raw_views, "baseline_delete_seconds": baseline, "aggregating_seconds": report.rolling_seconds,
         "deleting_seconds": report.pruning_seconds, "deleted": report.raw_deleted, "raw_left": left,
         "ratio_delete_vs_baseline": report.pruning_seconds / baseline, "total_seconds": total,
-    }  # fmt: skip
-
-
-def measure_roll_up(raw_views: int, rows: int, today: date, vendor: str) -> dict:
-    from sampan.stats.models import View
-    from sampan.stats.rollup import roll_up
-
-    report = roll_up(today=today)
-    total = report.rolling_seconds + report.pruning_seconds
-    left = View.objects.count()
-    print(
-        f"Sampan on {vendor}: roll-up of {report.days} days in {total:.1f}s: aggregating "
-        f"{report.rolling_seconds:.1f}s, deleting {report.raw_deleted:,} raw rows {report.pruning_seconds:.1f}s; "
-        f"{left:,} raw rows left"
-    )
-    return {
-        "vendor": vendor, "raw_views": raw_views, "raw_rows": rows, "aggregating_seconds": report.rolling_seconds,
-        "deleting_seconds": report.pruning_seconds, "deleted": report.raw_deleted, "raw_left": left,
-        "total_seconds": total,
     }  # fmt: skip
 
 

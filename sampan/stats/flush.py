@@ -1,6 +1,6 @@
 """From the spool to the database: the worker's batched write of counted views.
 
-`flush_spool()` reads every finished spool file, writes its views in bulk (alike views as one row and a count), adds them to the running totals
+`flush_spool()` reads every finished spool file, inserts its views in bulk, adds them to the running totals
 (all hits, each post's views) in the same transaction, and deletes the files. Counters shown on pages (the Blog
 Stats widget, a post's view count) are then refreshed by starting a new page-cache generation, at most once per
 REFRESH_SECONDS, so cached pages show counts at most about a minute old without re-rendering on every view.
@@ -20,7 +20,7 @@ from sampan.core import pagecache
 from sampan.theme.models import Widget
 
 from . import spool
-from .models import Counter, DayToRollUp, PostViews, StatsSettings, View, kind_of_view
+from .models import Counter, PostViews, StatsSettings, View
 from .paths import posts_for_paths
 from .widget import KIND
 
@@ -75,35 +75,17 @@ def _refresh_if_due() -> None:
         _refresh_due[0] = False
 
 
-UPSERT = (
-    'INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers, country, views, "key") '
-    'VALUES {values} ON CONFLICT (day, "key") DO UPDATE SET views = {table}.views + excluded.views'
+INSERT = (
+    "INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers, country) VALUES ({marks})"
 )
-CHUNK = 1000  # rows per statement: 10,000 parameters, under SQLite's and PostgreSQL's limits
 
 
 def _insert(rows: list[tuple]) -> None:
-    """Alike views become one row with their count, added to the row already there for the same key, if any.
-
-    One INSERT … ON CONFLICT DO UPDATE per chunk (SQLite 3.24+ and PostgreSQL): plain tuples through the cursor, as
-    model instances would cost the worker more than the views' requests. The days written to are marked for the
-    roll-up, as a row added to keeps its id. Marking locks the day's mark, so a roll-up deleting it waits for this
-    flush to commit and then reads its views (PostgreSQL); SQLite writes one transaction at a time anyway.
-    """
-    alike = Tally(rows)
-    table = connection.ops.quote_name(View._meta.db_table)
-    grouped = [(*row, views, kind_of_view(*row)) for row, views in alike.items()]
+    """Plain tuples through the cursor: model instances would cost the worker more than the views' requests."""
+    sql = INSERT.format(table=connection.ops.quote_name(View._meta.db_table), marks=", ".join(["%s"] * 8))
     with connection.cursor() as cursor:
-        for start in range(0, len(grouped), CHUNK):
-            chunk = grouped[start : start + CHUNK]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(UPSERT.format(table=table, values=values), [v for row in chunk for v in row])
-        marks = connection.ops.quote_name(DayToRollUp._meta.db_table)
-        for day in sorted({row[0] for row in alike}):
-            cursor.execute(
-                f"INSERT INTO {marks} (day) VALUES (%s) ON CONFLICT (day) DO UPDATE SET day = excluded.day",  # noqa: S608
-                [day],
-            )
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _read(path: Path, report: Flushed, parsed: dict[str, tuple | None]) -> list[tuple]:

@@ -1,11 +1,9 @@
 """What the stats keep: raw views for a few days, then daily roll-ups; never an address.
 
-A raw view holds the day, the path, the referring site's domain, how many such views there were and, for readers
-who did not ask not to be tracked, a keyed hash of (the day's secret, address, user agent, site). The day's secret (`DailySecret`) is deleted
+A raw view holds the day, the path, the referring site's domain and, for readers who did not ask not to be
+tracked, a keyed hash of (the day's secret, address, user agent, site). The day's secret (`DailySecret`) is deleted
 once the day is over, so from then on nobody, the owner included, can tell whose visit a hash was.
 """
-
-import hashlib
 
 from django.db import models
 from django.db.models import Q
@@ -47,21 +45,8 @@ class DailySecret(models.Model):
         return f"secret of {self.day}"
 
 
-def kind_of_view(*values) -> int:  # type: ignore[no-untyped-def]
-    """A signed 64-bit key for views alike in every field (day, kind, path, referrer, visitor, source, subscribers,
-    country, in this order): the raw row they share. A narrow unique index on (day, key) costs the flush and the
-    deletion of old rows far less than one over all eight fields (with which deleting 10 million views took 50 s
-    instead of 33 to 35 s); two kinds of view of one day share a key once in 2**64."""
-    text = "\t".join(str(value) for value in values)
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
-
-
 class View(models.Model):
-    """Counted requests that are alike in every field (day, path, visitor hash, referrer…): one row and how many.
-
-    The flush adds to an existing row rather than writing a new one (see `flush._insert`). Rolled up, then deleted
-    after SAMPAN_STATS_RAW_DAYS.
-    """
+    """One counted request, as the spool recorded it. Rolled up, then deleted after SAMPAN_STATS_RAW_DAYS."""
 
     class Kind(models.TextChoices):
         PAGE = "p", "page"
@@ -81,44 +66,26 @@ class View(models.Model):
         db_default="",
         help_text="Two-letter country code, only with a GeoIP database configured; never the address.",
     )
-    views = models.PositiveIntegerField(
-        default=1, help_text="How many views were alike in all the fields above."
-    )
-    key = models.BigIntegerField(
-        null=True, help_text="`kind_of_view()` of the fields above, for adding to the row."
-    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "key"], name="one_row_per_kind_of_view")]
         # The roll-up reads a day's counts from these alone (covering indexes): about ten times faster than
         # from the table, which is what keeps a day of millions of views under a few seconds.
         indexes = [
-            models.Index(fields=["day", "kind", "path", "visitor", "views"], name="stats_view_day_path_n"),
+            models.Index(fields=["day", "kind", "path", "visitor"], name="stats_view_day_path"),
             # Partial: most views come with no referrer, and they need no entry here (cheaper to add and delete).
             models.Index(
-                fields=["day", "kind", "referrer", "views"],
-                name="stats_view_day_referrer_n",
-                condition=~Q(referrer=""),
+                fields=["day", "kind", "referrer"], name="stats_view_day_referrer", condition=~Q(referrer="")
             ),
             # Partial too: without a GeoIP database no view has a country, and this index stays empty.
             models.Index(
-                fields=["day", "kind", "country", "visitor", "views"],
-                name="stats_view_day_country_n",
+                fields=["day", "kind", "country", "visitor"],
+                name="stats_view_day_country",
                 condition=~Q(country=""),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.path}"
-
-
-class DayToRollUp(models.Model):
-    """A day the flush added views to: the roll-up computes it again (adding to a row leaves no new id to find)."""
-
-    day = models.DateField(unique=True)
-
-    def __str__(self) -> str:
-        return f"{self.day} to roll up"
 
 
 class PostViews(models.Model):

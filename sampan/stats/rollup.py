@@ -2,8 +2,8 @@
 site, per day and feed reader, per day and country (with a GeoIP database); raw views older than SAMPAN_STATS_RAW_DAYS are then deleted (in id ranges, see
 `delete_raw_views`), and the secrets of days that are over are forgotten.
 
-Only days that received views since the last roll-up are computed again (the days the flush marked, and those of
-rows newer than the newest rolled-up raw id, kept as a counter), each from all its raw rows (summing their counts), so running it often is cheap and running it twice changes nothing.
+Only days that received views since the last roll-up are computed again (the newest rolled-up raw id is kept
+as a counter), each from all its raw rows, so running it often is cheap and running it twice changes nothing.
 """
 
 import logging
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from sampan.core import retention
 
 from . import classify, visitor
-from .models import Counter, DailyCountry, DailyFeed, DailyPage, DailyReferrer, DailyViews, DayToRollUp, View
+from .models import Counter, DailyCountry, DailyFeed, DailyPage, DailyReferrer, DailyViews, View
 from .paths import posts_for_paths
 
 MARK = "rolled_up_to_id"
@@ -44,18 +44,14 @@ def roll_up(*, today: date | None = None) -> RolledUp:
     started = time.perf_counter()
     last = Counter.objects.filter(name=MARK).values_list("value", flat=True).first() or 0
     newest = View.objects.aggregate(n=Max("id"))["n"] or 0
-    days = set(DayToRollUp.objects.values_list("day", flat=True))
     if newest > last:
-        days.update(View.objects.filter(id__gt=last).values_list("day", flat=True).distinct())
-    known: dict[str, int | None] = {}
-    for day in sorted(days):
-        with transaction.atomic():
-            # First: a flush adding to this day now waits, and marks the day again for the next roll-up.
-            DayToRollUp.objects.filter(day=day).delete()
-            _roll_up_day(day, known)
-    if newest > last:
+        days = sorted(View.objects.filter(id__gt=last).values_list("day", flat=True).distinct())
+        known: dict[str, int | None] = {}
+        for day in days:
+            with transaction.atomic():
+                _roll_up_day(day, known)
         Counter.objects.update_or_create(name=MARK, defaults={"value": newest})
-    report.days = len(days)
+        report.days = len(days)
     report.rolling_seconds = time.perf_counter() - started
     cutoff = today - retention.keep_for("raw_stats")  # the owner's choice, SAMPAN_STATS_RAW_DAYS by default
     report.raw_deleted = delete_raw_views(before=cutoff)
@@ -63,7 +59,7 @@ def roll_up(*, today: date | None = None) -> RolledUp:
     report.pruning_seconds = time.perf_counter() - started - report.rolling_seconds
     if report.days or report.raw_deleted:
         log.info(
-            "Stats: rolled up %d day(s) in %.1fs, deleted %d raw rows",
+            "Stats: rolled up %d day(s) in %.1fs, deleted %d raw views",
             report.days,
             report.rolling_seconds,
             report.raw_deleted,
@@ -98,7 +94,7 @@ def delete_raw_views(*, before: date) -> int:
 
 @contextmanager
 def _room_for_the_indexes() -> Iterator[None]:
-    """SQLite: a larger page cache while deleting. Each deleted row also leaves its indexes, at places spread over
+    """SQLite: a larger page cache while deleting. Each deleted row also leaves two indexes, at places spread over
     the day's part of them; with SQLite's default 2 MB cache those pages are read and written again and again."""
     if connection.vendor != "sqlite":
         yield
@@ -123,26 +119,26 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
     raw = View.objects.filter(day=day)
     pages = raw.filter(kind=View.Kind.PAGE)
     totals = pages.aggregate(
-        counted=Sum("views", default=0),
+        views=Count("id"),
         visitors=Count("visitor", distinct=True),
-        private=Sum("views", filter=Q(visitor=None), default=0),
+        private=Count("id", filter=Q(visitor=None)),
     )
     per_path = list(
-        pages.values("path").annotate(counted=Sum("views"), visitors=Count("visitor", distinct=True))
+        pages.values("path").annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
     )
-    referrers = pages.exclude(referrer="").values("referrer").annotate(counted=Sum("views"))
+    referrers = pages.exclude(referrer="").values("referrer").annotate(views=Count("id"))
     # Only views counted with a GeoIP database have a country; without one, this reads an empty index.
     countries = (
         pages.exclude(country="")
         .values("country")
-        .annotate(counted=Sum("views"), visitors=Count("visitor", distinct=True))
+        .annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
     )
     feeds = _feed_subscribers(raw.filter(kind=View.Kind.FEED))
     post_ids = posts_for_paths((row["path"] for row in per_path), known)
     DailyViews.objects.update_or_create(
         day=day,
         defaults={
-            "views": totals["counted"],
+            "views": totals["views"],
             "visitors": totals["visitors"],
             "private_views": totals["private"],
             "feed_subscribers": sum(feeds.values()),
@@ -155,7 +151,7 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
                 day=day,
                 path=r["path"],
                 post_id=post_ids.get(r["path"]),
-                views=r["counted"],
+                views=r["views"],
                 visitors=r["visitors"],
             )
             for r in per_path
@@ -169,7 +165,7 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
                 day=day,
                 domain=r["referrer"],
                 search_engine=classify.search_engine(r["referrer"]),
-                views=r["counted"],
+                views=r["views"],
             )
             for r in referrers
         ],
@@ -178,7 +174,7 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
     DailyCountry.objects.filter(day=day).delete()
     DailyCountry.objects.bulk_create(
         [
-            DailyCountry(day=day, country=r["country"], views=r["counted"], visitors=r["visitors"])
+            DailyCountry(day=day, country=r["country"], views=r["views"], visitors=r["visitors"])
             for r in countries
         ]
     )

@@ -8,9 +8,8 @@ import pytest
 from sampan.core import pagecache
 from sampan.stats import flush, spool
 from sampan.stats.flush import flush_spool
-from sampan.stats.models import DailyViews, PostViews, StatsSettings, View
+from sampan.stats.models import PostViews, StatsSettings, View
 from sampan.stats.recorder import writer
-from sampan.stats.rollup import roll_up
 from sampan.stats.totals import total_hits
 from sampan.theme.models import Widget
 from tests.factories import make_post
@@ -28,31 +27,11 @@ def test_a_flush_writes_every_spooled_view_in_one_batch_and_adds_to_the_totals(a
     assert not View.objects.exists()
     report = flush_spool(grace=-1)
     assert (report.files, report.views, report.page_views) == (1, 4, 4)
-    # One reader: the three alike views of the post are one raw row counting 3, the home page another.
-    assert sorted(View.objects.values_list("path", "views")) == [("/", 1), (post.get_absolute_url(), 3)]
+    assert View.objects.count() == 4
     assert total_hits() == 4
     assert PostViews.objects.get(post=post).views == 3
     assert spool.closed_files(grace=-1) == []  # files are gone once written
     assert flush_spool(grace=-1).views == 0  # and nothing is written twice
-
-
-def test_alike_views_flushed_later_add_to_the_same_row_and_their_day_is_rolled_up_again(app):
-    url = make_post("Harbour lights").get_absolute_url()
-    visit(app, url)
-    flush_spool(grace=-1)
-    roll_up()
-    writer.reset()  # a later slot, a later flush
-    visit(app, url)
-    visit(app, url, HTTP_SEC_GPC="1")
-    flush_spool(grace=-1)
-    assert sorted(View.objects.values_list("views", flat=True)) == [
-        1,
-        2,
-    ]  # counted, no new row for the reader
-    roll_up()
-    day = DailyViews.objects.get()
-    assert (day.views, day.visitors, day.private_views) == (3, 1, 1)
-    assert total_hits() == 3
 
 
 def test_the_current_slot_waits_until_it_is_over(app):
