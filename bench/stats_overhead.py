@@ -261,9 +261,8 @@ def count_spooled_and_flushed(env: dict[str, str]) -> int:
     return int(out.stdout.strip() or 0)
 
 
-def measure_rollup(raw_views: int, folder: Path) -> dict:
-    """In this process: a fresh SQLite database, `raw_views` synthetic rows, then one timed roll-up."""
-    folder.mkdir(parents=True)
+def set_up_stats_site(folder: Path) -> None:
+    """Django in this process on a fresh, migrated SQLite site in `folder`, keeping raw views 7 days."""
     os.environ.update(
         {
             "SAMPAN_DATA_DIR": str(folder),
@@ -277,10 +276,16 @@ def measure_rollup(raw_views: int, folder: Path) -> dict:
     django.setup()
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)
+
+
+def measure_rollup(raw_views: int, folder: Path) -> dict:
+    """In this process: a fresh SQLite database, `raw_views` synthetic rows, then one timed roll-up."""
+    folder.mkdir(parents=True)
+    set_up_stats_site(folder)
     from sampan.stats.models import View
     from sampan.stats.rollup import roll_up
 
-    call_command("migrate", verbosity=0)
     first_day = date(2026, 1, 1)
     started = time.perf_counter()
     fill_raw_views(raw_views, first_day, days=14)

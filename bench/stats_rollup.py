@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import run as base  # noqa: E402
-from bench.stats_overhead import ROLLUP_TARGET_SECONDS, fill_raw_views  # noqa: E402
+from bench.stats_overhead import ROLLUP_TARGET_SECONDS, fill_raw_views, set_up_stats_site  # noqa: E402
 
 FIRST_DAY = date(2026, 1, 1)
 DAYS = 14
@@ -49,24 +49,12 @@ def main() -> int:
 
 
 def measure(raw_views: int, work: Path) -> dict:
-    os.environ.update(
-        {
-            "SAMPAN_DATA_DIR": str(work),
-            "DJANGO_SETTINGS_MODULE": "sampan.settings",
-            "SAMPAN_STATS_RAW_DAYS": "7",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    set_up_stats_site(work)
     from django.db import connection
 
     from sampan.stats.models import View
     from sampan.stats.rollup import roll_up
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     fill_raw_views(raw_views, FIRST_DAY, days=DAYS)
     print(

@@ -58,7 +58,7 @@ def _ways_in(user: Any) -> list[dict[str, str]]:
 def account(request: HttpRequest) -> HttpResponse:
     from .passkeys import passkeys_of
 
-    reader = account_services.reader_of(request.user)
+    reader = account_services.account_reader(request.user)
     form = ProfileForm(
         request.POST or None, initial={"display_name": reader.display_name, "website": reader.website}
     )

@@ -13,7 +13,7 @@ def is_reader(user: Any) -> bool:
     return bool(user.is_authenticated and not user.is_staff and not user.is_superuser)
 
 
-def reader_of(user: Any) -> Reader:
+def account_reader(user: Any) -> Reader:
     reader, _ = Reader.objects.get_or_create(user=user)
     return reader
 
