@@ -8,7 +8,10 @@ synthetic raw table.
 1. Throughput: two `sampan serve` on the same demo site, one with `SAMPAN_STATS=off`, both with the page cache on
    (the path every reader takes) and both with the embedded worker (which flushes the spool and refreshes
    counters on pages, as in production). wrk asks for a post page with a browser's headers (user agent,
-   `Accept`, `Accept-Language`) from a Lua script, so every request is counted: the worst case for "on".
+   `Accept`, `Accept-Language`) from a Lua script, so every request is counted. One reader asking again and
+   again: the flush writes their alike views as one row with a count. The same pair again with a new reader on
+   every request (its own address, through `X-Forwarded-For`): every view its own hash and raw row, the worst
+   case for the worker.
    Alternating rounds; the ratio is taken per round pair, then the median. Target: on ≥ 95% of off.
    The same pair with the page cache off (every request rendered) shows the cost against a slower page.
 2. Aggregation: `--raw-views` synthetic raw views over 14 days (500 pages, a few hundred thousand visitors a day,
@@ -43,6 +46,25 @@ wrk.headers["Accept"] = "text/html,application/xhtml+xml"
 wrk.headers["Accept-Language"] = "en-NZ,en;q=0.8"
 wrk.headers["Referer"] = "https://www.example.org/a/link/to/us"
 """
+# A new reader on every request, as a proxy on this machine reports them (`X-Forwarded-For`, believed from a
+# loopback peer): each its own address, so its own visitor hash and raw row; the browser is the same, as most
+# readers' browsers are among a few hundred. Nothing alike to share a row: the worst case for the worker.
+MANY_READERS_LUA = (
+    BROWSER_LUA
+    + """
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+local n = 0
+request = function()
+  n = n + 1
+  wrk.headers["X-Forwarded-For"] = "10." .. (id * 64 + math.floor(n / 65536) % 64) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256)
+  return wrk.format()
+end
+"""
+)
 
 
 def main() -> int:
@@ -111,8 +133,19 @@ def measure_throughput(
 ) -> dict:
     script = work / "browser.lua"
     script.write_text(BROWSER_LUA)
+    many = work / "many-readers.lua"
+    many.write_text(MANY_READERS_LUA)
+
+    site = Path(env["SAMPAN_DATA_DIR"])
+    spools: dict[str, Path] = {}
+    pids: dict[str, int] = {}
 
     def start(name: str, extra: dict[str, str], *flags: str) -> str:
+        # Each server on its own copy of the site: its own spool, so one server's views are never written by
+        # another's worker, and a server started without one really has none.
+        data = work / f"site-{name}"
+        shutil.copytree(site, data, ignore=shutil.ignore_patterns("cache", "stats-spool"))
+        spools[name] = data / "stats-spool"
         port = base.free_port()
         command = [
             sys.executable,
@@ -126,33 +159,47 @@ def measure_throughput(
             *flags,
         ]
         log = (work / f"{name}.log").open("w")
-        servers.append(subprocess.Popen(command, env={**env, **extra}, cwd=ROOT, stdout=log, stderr=log))
+        servers.append(
+            subprocess.Popen(
+                command, env={**env, "SAMPAN_DATA_DIR": str(data), **extra}, cwd=ROOT, stdout=log, stderr=log
+            )
+        )
         url = f"http://127.0.0.1:{port}{path}"
         base.wait_until_up(url, servers[-1], work / f"{name}.log")
         base.fetch(url)
+        pids[name] = servers[-1].pid
         return url
 
+    on, off = start("on", {}), start("off", {"SAMPAN_STATS": "off"})
     targets = {
-        "cached, stats on": start("on", {}),
-        "cached, stats off": start("off", {"SAMPAN_STATS": "off"}),
-        "cached, stats on, no worker": start("on-no-worker", {}, "--no-worker"),
-        "uncached, stats on": start("on-uncached", {"SAMPAN_PAGE_CACHE_SECONDS": "0"}, "--no-worker"),
-        "uncached, stats off": start("off-uncached", {"SAMPAN_PAGE_CACHE_SECONDS": "0", "SAMPAN_STATS": "off"}, "--no-worker"),
+        "cached, stats on": (on, script),
+        "cached, stats off": (off, script),
+        "cached, stats on, no worker": (start("on-no-worker", {}, "--no-worker"), script),
+        "cached, many readers, stats on": (on, many),
+        "cached, many readers, stats off": (off, many),
+        "uncached, stats on": (start("on-uncached", {"SAMPAN_PAGE_CACHE_SECONDS": "0"}, "--no-worker"), script),
+        "uncached, stats off": (start("off-uncached", {"SAMPAN_PAGE_CACHE_SECONDS": "0", "SAMPAN_STATS": "off"}, "--no-worker"), script),
     }  # fmt: skip
     rounds: dict[str, list[dict]] = {name: [] for name in targets}
-    for url in targets.values():
-        wrk(url, options, script, duration=2)  # warm up
+    for url, lua in targets.values():
+        wrk(url, lua, options, duration=2)  # warm up
     names = list(targets)
     for number in range(options.rounds):
         for name in names if number % 2 == 0 else reversed(names):
-            result = wrk(targets[name], options, script, duration=options.duration)
+            spent = worker_cpu_seconds(pids["on"])
+            result = wrk(*targets[name], options, duration=options.duration)
+            settle(spools["on"])
+            # The 'on' server's worker: CPU it spent on this run's views (flush and roll-up), per view.
+            spent = worker_cpu_seconds(pids["on"]) - spent
+            result["worker_us_per_view"] = spent / (result["rps"] * options.duration) * 1e6
             rounds[name].append(result)
+            worker = f"  worker {result['worker_us_per_view']:.2f} µs/view" if targets[name][0] == on else ""
             print(
-                f"round {number + 1}: {name:<20} {result['rps']:>9.0f} req/s  p99 {result['p99_ms']:.2f} ms",
+                f"round {number + 1}: {name:<32} {result['rps']:>9.0f} req/s  p99 {result['p99_ms']:.2f} ms{worker}",
                 flush=True,
             )
     ratios = {}
-    for kind in ("cached", "uncached"):
+    for kind in ("cached", "cached, many readers", "uncached"):
         pairs = [
             on["rps"] / off["rps"]
             for on, off in zip(rounds[f"{kind}, stats on"], rounds[f"{kind}, stats off"], strict=True)
@@ -166,6 +213,9 @@ def measure_throughput(
     ]
     ratios["cached, request path only"] = statistics.median(pairs)
     print(f"stats on without the worker / off (cached): {ratios['cached, request path only']:.1%}")
+    for name in ("cached, stats on", "cached, many readers, stats on"):
+        per_view = statistics.median(r["worker_us_per_view"] for r in rounds[name])
+        print(f"worker CPU per view ({name}): {per_view:.2f} µs, median")
     in_process = {
         "cached": measure_in_process(env, path, "cached"),
         "cached, a new reader each request": measure_in_process(
@@ -173,7 +223,7 @@ def measure_throughput(
         ),
         "uncached": measure_in_process({**env, "SAMPAN_PAGE_CACHE_SECONDS": "0"}, path, "uncached", n=2000),
     }
-    counted = count_spooled_and_flushed(env)
+    counted = count_spooled_and_flushed({**env, "SAMPAN_DATA_DIR": str(spools["on"].parent)})
     print(f"views counted by the 'on' servers (spooled or flushed): {counted}")
     return {"rounds": rounds, "ratios": ratios, "views_counted": counted, "in_process": in_process}
 
@@ -229,7 +279,26 @@ def measure_in_process(
     return {"on_us": on, "off_us": off, "ratio": off / on}
 
 
-def wrk(url: str, options: argparse.Namespace, script: Path, duration: int) -> dict:
+def worker_cpu_seconds(serve_pid: int) -> float:
+    """CPU time used so far by the worker process `sampan serve` started (Linux: from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    for children in Path(f"/proc/{serve_pid}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    raise SystemExit("bench: the 'on' server's worker process was not found")
+
+
+def settle(spool: Path, limit: float = 60.0) -> None:
+    """Wait until the 'on' server's worker has written every view it was given: the next run starts on a quiet
+    machine, not while the worker writes the last run's views (which would count against whatever runs next)."""
+    deadline = time.monotonic() + limit
+    while any(spool.glob("*.views")) and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def wrk(url: str, script: Path, options: argparse.Namespace, duration: int) -> dict:
     command = [
         "wrk", f"-t{options.threads}", f"-c{options.connections}", f"-d{duration}s", "--latency",
         "-s", str(script), url,

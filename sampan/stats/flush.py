@@ -1,6 +1,7 @@
 """From the spool to the database: the worker's batched write of counted views.
 
-`flush_spool()` reads every finished spool file, inserts its views in bulk, adds them to the running totals
+`flush_spool()` reads every finished spool file, inserts its views in bulk (alike views as one row and their
+count), adds them to the running totals
 (all hits, each post's views) in the same transaction, and deletes the files. Counters shown on pages (the Blog
 Stats widget, a post's view count) are then refreshed by starting a new page-cache generation, at most once per
 REFRESH_SECONDS, so cached pages show counts at most about a minute old without re-rendering on every view.
@@ -25,6 +26,7 @@ from .paths import posts_for_paths
 from .widget import KIND
 
 REFRESH_SECONDS = 45
+MOST_PER_ROW = 2**31 - 1  # views one raw row can hold (a 32-bit column on PostgreSQL)
 log = logging.getLogger(__name__)
 _last_refresh = [0.0]
 _refresh_due = [False]  # views were written that pages do not show yet
@@ -44,14 +46,17 @@ def flush_spool(*, grace: int = 1) -> Flushed:
     if not files:
         _refresh_if_due()
         return report
-    rows: list[tuple] = []
+    alike: Tally[tuple] = Tally()  # a kind of view (every field alike) and how many of it
     parsed: dict[str, tuple | None] = {}
     for path in files:
-        rows.extend(_read(path, report, parsed))
-    page_paths = Tally(row[2] for row in rows if row[1] == View.Kind.PAGE)
-    report.views, report.page_views = len(rows), sum(page_paths.values())
+        _read(path, report, parsed, alike)
+    page_paths: Tally[str] = Tally()
+    for row, count in alike.items():
+        if row[1] == View.Kind.PAGE:
+            page_paths[row[2]] += count
+    report.views, report.page_views = alike.total(), page_paths.total()
     with transaction.atomic():
-        _insert(rows)
+        _insert(alike)
         _add_to_counter("hits", report.page_views)
         per_post: Tally[int] = Tally()
         for where, post_id in posts_for_paths(page_paths).items():
@@ -76,55 +81,72 @@ def _refresh_if_due() -> None:
 
 
 INSERT = (
-    "INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers, country) VALUES ({marks})"
+    "INSERT INTO {table} (day, kind, path, referrer, visitor, source, subscribers, country, views) "
+    "VALUES ({marks})"
 )
 
 
-def _insert(rows: list[tuple]) -> None:
-    """Plain tuples through the cursor: model instances would cost the worker more than the views' requests."""
-    sql = INSERT.format(table=connection.ops.quote_name(View._meta.db_table), marks=", ".join(["%s"] * 8))
+def _insert(alike: Tally[tuple]) -> None:
+    """One row per kind of view in this flush, with how many there were: a reader reloading a page, or one client
+    asking for it thousands of times a second, costs the worker and the raw table one row, not one per request.
+
+    Plain tuples through the cursor: model instances would cost the worker more than the views' requests."""
+    sql = INSERT.format(table=connection.ops.quote_name(View._meta.db_table), marks=", ".join(["%s"] * 9))
+    rows = []
+    for row, count in alike.items():
+        while count > MOST_PER_ROW:  # a flood counted while the worker was stopped for days
+            rows.append((*row, MOST_PER_ROW))
+            count -= MOST_PER_ROW
+        rows.append((*row, count))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 
 
-def _read(path: Path, report: Flushed, parsed: dict[str, tuple | None]) -> list[tuple]:
-    """The file's rows; `parsed` remembers lines seen in this flush (a reader reloading, a feed reader
-    polling: the same line again), so each distinct line is checked and converted once."""
-    rows = []
+def _read(path: Path, report: Flushed, parsed: dict[str, tuple | None], alike: Tally[tuple]) -> None:
+    """Adds the file's views to `alike`; `parsed` remembers lines seen in this flush (a reader reloading, a feed
+    reader polling: the same line again), so each distinct line is checked and converted once."""
     skipped = 0
     for line in path.read_bytes().decode("utf-8", "replace").splitlines():
         if line in parsed:
-            row = parsed[line]
+            found = parsed[line]
         else:
-            row = parsed[line] = _parse(line)
-        if row is None:
+            found = parsed[line] = _parse(line)
+        if found is None:
             skipped += 1
         else:
-            rows.append(row)
+            alike[found[0]] += found[1]
     if skipped:
         report.skipped_lines += skipped
         log.warning("Stats: skipped %d unreadable line(s) in %s", skipped, path.name)
-    return rows
 
 
 def _parse(line: str) -> tuple | None:
+    """(row, how many views) of a spool line, or None if it is not one."""
     parts = line.split("\t")
     if len(parts) == 7:  # written before countries were counted
         parts.append("")
-    if len(parts) != 8:
+    if len(parts) == 8:  # written before alike views were written as one line
+        parts.append("1")
+    if len(parts) != 9:
         return None
-    day, kind, where, referrer, hashed, source, subscribers, country = parts
+    day, kind, where, referrer, hashed, source, subscribers, country, count = parts
     try:
+        views = int(count)
+        if not 1 <= views <= MOST_PER_ROW:
+            return None
         return (
-            date.fromisoformat(day).isoformat(),  # checked, then passed as text: no adapter call per row
-            kind if kind in ("p", "f") else "p",
-            where[:300],
-            referrer[:253],
-            int(hashed, 16) if hashed else None,
-            source[:60],
-            int(subscribers) if subscribers else None,
-            country.upper() if len(country) == 2 and country.isalpha() else "",
+            (
+                date.fromisoformat(day).isoformat(),  # checked, then passed as text: no adapter call per row
+                kind if kind in ("p", "f") else "p",
+                where[:300],
+                referrer[:253],
+                int(hashed, 16) if hashed else None,
+                source[:60],
+                int(subscribers) if subscribers else None,
+                country.upper() if len(country) == 2 and country.isalpha() else "",
+            ),
+            views,
         )
     except ValueError:
         return None

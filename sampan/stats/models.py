@@ -46,7 +46,9 @@ class DailySecret(models.Model):
 
 
 class View(models.Model):
-    """One counted request, as the spool recorded it. Rolled up, then deleted after SAMPAN_STATS_RAW_DAYS."""
+    """Counted requests, as the spool recorded them: one row per view, except that views alike in every field
+    (the same reader reloading the same page within a flush) share a row and its count. Rolled up, then deleted
+    after SAMPAN_STATS_RAW_DAYS."""
 
     class Kind(models.TextChoices):
         PAGE = "p", "page"
@@ -66,20 +68,27 @@ class View(models.Model):
         db_default="",
         help_text="Two-letter country code, only with a GeoIP database configured; never the address.",
     )
+    views = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        help_text="How many views alike in every field above one flush wrote as this row (a reader reloading).",
+    )
 
     class Meta:
         # The roll-up reads a day's counts from these alone (covering indexes): about ten times faster than
         # from the table, which is what keeps a day of millions of views under a few seconds.
         indexes = [
-            models.Index(fields=["day", "kind", "path", "visitor"], name="stats_view_day_path"),
+            models.Index(fields=["day", "kind", "path", "visitor", "views"], name="stats_view_day_path_n"),
             # Partial: most views come with no referrer, and they need no entry here (cheaper to add and delete).
             models.Index(
-                fields=["day", "kind", "referrer"], name="stats_view_day_referrer", condition=~Q(referrer="")
+                fields=["day", "kind", "referrer", "views"],
+                name="stats_view_day_referrer_n",
+                condition=~Q(referrer=""),
             ),
             # Partial too: without a GeoIP database no view has a country, and this index stays empty.
             models.Index(
-                fields=["day", "kind", "country", "visitor"],
-                name="stats_view_day_country",
+                fields=["day", "kind", "country", "visitor", "views"],
+                name="stats_view_day_country_n",
                 condition=~Q(country=""),
             ),
         ]

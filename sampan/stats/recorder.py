@@ -4,11 +4,13 @@
 page answered from the cache is counted like one Django rendered. During the request it only notes the few
 fields counting needs (a tuple, appended to the process's spool writer): no database write, no parsing, no
 hashing. `spool_lines` does the rest for a batch, within a second and before anything reaches the disk: robots
-and prefetches are left out, the address becomes a keyed hash, the referrer its domain.
+and prefetches are left out, the address becomes a keyed hash, the referrer its domain; alike requests become one
+line and their count.
 `OwnVisitsMiddleware` tells it when the reader is the site's own staff (only Django knows who is signed in).
 """
 
 import logging
+from collections import Counter as Tally
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -73,18 +75,20 @@ class CountingApp:
 
 
 def spool_lines(views: list[tuple]) -> bytes:
-    """The spool lines of the views worth counting, for a batch noted by `CountingApp`."""
+    """The spool lines of the views worth counting, for a batch noted by `CountingApp`: requests alike in every
+    field noted (the same reader asking for the same page again) are worked out once and written as one line with
+    their count."""
     site = _site_host()
     countries = geo.database_path() is not None
     lines = []
-    for view in views:
+    for view, count in Tally(views).items():
         try:
             line = _line(view, site, countries)
         except Exception:  # one odd request must not cost the batch its views
             log.exception("Could not count a view of %r", str(view[1])[:200])
             continue
         if line:
-            lines.append(line)
+            lines.append(f"{line}\t{count}\n")
     return "".join(lines).encode("utf-8", "replace")
 
 
@@ -124,7 +128,7 @@ def _line(view: tuple, site: str, countries: bool) -> str:
     path = path[:MAX_PATH]
     if not path.isprintable():
         path = path.translate(_NO_SEPARATORS)
-    return f"{visitor.iso(day)}\t{kind}\t{path}\t{referrer}\t{hashed}\t{source}\t{subscribers}\t{country}\n"
+    return f"{visitor.iso(day)}\t{kind}\t{path}\t{referrer}\t{hashed}\t{source}\t{subscribers}\t{country}"
 
 
 writer = spool.SpoolWriter(prepare=spool_lines)

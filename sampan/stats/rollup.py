@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from sampan.core import retention
 
@@ -118,27 +119,28 @@ def _delete(views: QuerySet[View]) -> int:
 def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
     raw = View.objects.filter(day=day)
     pages = raw.filter(kind=View.Kind.PAGE)
+    # A raw row is one view or several alike (`View.views`): views are summed, visitors counted once each.
     totals = pages.aggregate(
-        views=Count("id"),
+        seen=Coalesce(Sum("views"), 0),
         visitors=Count("visitor", distinct=True),
-        private=Count("id", filter=Q(visitor=None)),
+        private=Coalesce(Sum("views", filter=Q(visitor=None)), 0),
     )
     per_path = list(
-        pages.values("path").annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
+        pages.values("path").annotate(seen=Sum("views"), visitors=Count("visitor", distinct=True))
     )
-    referrers = pages.exclude(referrer="").values("referrer").annotate(views=Count("id"))
+    referrers = pages.exclude(referrer="").values("referrer").annotate(seen=Sum("views"))
     # Only views counted with a GeoIP database have a country; without one, this reads an empty index.
     countries = (
         pages.exclude(country="")
         .values("country")
-        .annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
+        .annotate(seen=Sum("views"), visitors=Count("visitor", distinct=True))
     )
     feeds = _feed_subscribers(raw.filter(kind=View.Kind.FEED))
     post_ids = posts_for_paths((row["path"] for row in per_path), known)
     DailyViews.objects.update_or_create(
         day=day,
         defaults={
-            "views": totals["views"],
+            "views": totals["seen"],
             "visitors": totals["visitors"],
             "private_views": totals["private"],
             "feed_subscribers": sum(feeds.values()),
@@ -151,7 +153,7 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
                 day=day,
                 path=r["path"],
                 post_id=post_ids.get(r["path"]),
-                views=r["views"],
+                views=r["seen"],
                 visitors=r["visitors"],
             )
             for r in per_path
@@ -165,7 +167,7 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
                 day=day,
                 domain=r["referrer"],
                 search_engine=classify.search_engine(r["referrer"]),
-                views=r["views"],
+                views=r["seen"],
             )
             for r in referrers
         ],
@@ -174,7 +176,7 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
     DailyCountry.objects.filter(day=day).delete()
     DailyCountry.objects.bulk_create(
         [
-            DailyCountry(day=day, country=r["country"], views=r["views"], visitors=r["visitors"])
+            DailyCountry(day=day, country=r["country"], views=r["seen"], visitors=r["visitors"])
             for r in countries
         ]
     )

@@ -27,11 +27,42 @@ def test_a_flush_writes_every_spooled_view_in_one_batch_and_adds_to_the_totals(a
     assert not View.objects.exists()
     report = flush_spool(grace=-1)
     assert (report.files, report.views, report.page_views) == (1, 4, 4)
-    assert View.objects.count() == 4
+    # The same reader's three views of the post are one row with their count; the home page is another.
+    assert sorted(View.objects.values_list("path", "views")) == [("/", 1), (post.get_absolute_url(), 3)]
     assert total_hits() == 4
     assert PostViews.objects.get(post=post).views == 3
     assert spool.closed_files(grace=-1) == []  # files are gone once written
     assert flush_spool(grace=-1).views == 0  # and nothing is written twice
+
+
+def test_views_share_a_row_only_when_alike_in_every_field(app):
+    post_url = make_post("Harbour lights").get_absolute_url()
+    for address in ("203.0.113.7", "203.0.113.7", "198.51.100.4"):
+        visit(app, post_url, address=address)
+    visit(app, post_url, address="203.0.113.7", HTTP_REFERER="https://news.example/item")
+    flush_spool(grace=-1)
+    rows = sorted(View.objects.values_list("referrer", "views"))
+    assert rows == [
+        ("", 1),
+        ("", 2),
+        ("news.example", 1),
+    ]  # another reader, another referrer: rows of their own
+    assert len(set(View.objects.values_list("visitor", flat=True))) == 2
+
+
+def test_a_line_with_a_count_is_that_many_views_and_older_lines_are_one_each(app, _own_spool):
+    post = make_post("Harbour lights")
+    url = post.get_absolute_url()
+    _own_spool.mkdir(parents=True, exist_ok=True)
+    (_own_spool / "000000000001-1-counted.views").write_text(
+        f"2026-03-10\tp\t{url}\t\tab\t\t\t\t40\n"  # a batch's forty alike views
+        f"2026-03-10\tp\t{url}\t\tab\t\t\t\n"  # written before counts: one view
+        f"2026-03-10\tp\t{url}\t\tcd\t\t\t\t0\n"  # no views is not a line
+    )
+    report = flush_spool(grace=-1)
+    assert (report.views, report.skipped_lines) == (41, 1)
+    assert View.objects.values_list("views", flat=True).get() == 41
+    assert PostViews.objects.get(post=post).views == 41
 
 
 def test_the_current_slot_waits_until_it_is_over(app):

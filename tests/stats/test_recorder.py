@@ -4,7 +4,7 @@ import pytest
 
 from sampan.core import pagecache
 from sampan.stats.models import View
-from sampan.stats.recorder import CountingApp
+from sampan.stats.recorder import CountingApp, writer
 from tests.factories import make_post, make_user
 
 from .conftest import spooled_lines, visit
@@ -21,8 +21,8 @@ def test_a_reader_view_is_spooled_not_written_to_the_database(app, post_url):
     assert visit(app, post_url).startswith("200")
     lines = spooled_lines()
     assert len(lines) == 1
-    _day, kind, path, referrer, visitor, _source, _subscribers, country = lines[0]
-    assert (kind, path, referrer) == ("p", post_url, "")
+    _day, kind, path, referrer, visitor, _source, _subscribers, country, count = lines[0]
+    assert (kind, path, referrer, count) == ("p", post_url, "", "1")
     assert visitor  # a hash, for unique visitors
     assert country == ""  # no GeoIP database configured: no countries
     assert not View.objects.exists()  # no database write during the request
@@ -32,6 +32,16 @@ def test_pages_answered_from_the_page_cache_are_counted_too(app, post_url):
     visit(app, post_url)
     visit(app, post_url)
     assert len(spooled_lines()) == 2
+
+
+def test_alike_views_noted_in_one_batch_are_one_line_with_their_count(app, post_url):
+    for _ in range(3):
+        visit(app, post_url, drain=False)
+    visit(app, post_url, address="198.51.100.4", drain=False)
+    writer.drain()
+    lines = spooled_lines()
+    assert sorted(line[-1] for line in lines) == ["1", "3"]
+    assert len({line[4] for line in lines}) == 2  # two readers, two hashes
 
 
 def test_a_browser_revalidating_its_copy_is_a_view_but_a_script_revalidating_is_not(app, post_url):

@@ -38,6 +38,18 @@ def test_a_day_rolls_up_into_views_visitors_pages_and_referrers():
     }
 
 
+def test_a_row_of_alike_views_counts_all_its_views_and_its_reader_once():
+    url = make_post("Harbour lights").get_absolute_url()
+    raw(path=url, visitor=1, referrer="news.example", views=5)
+    raw(path=url, visitor=2, referrer="news.example")
+    raw(path=url, visitor=None, views=3)
+    roll_up(today=DAY)
+    day = DailyViews.objects.get(day=DAY)
+    assert (day.views, day.visitors, day.private_views) == (9, 2, 3)
+    assert DailyPage.objects.values_list("views", "visitors").get() == (9, 2)
+    assert DailyReferrer.objects.values_list("domain", "views").get() == ("news.example", 6)
+
+
 def test_feed_subscribers_add_each_services_own_count_and_direct_readers():
     feed: dict = {"kind": View.Kind.FEED, "path": "/feed/"}
     raw(**feed, visitor=10, source="Feedly", subscribers=120)
