@@ -216,6 +216,10 @@ def measure_throughput(
     for name in ("cached, stats on", "cached, many readers, stats on"):
         per_view = statistics.median(r["worker_us_per_view"] for r in rounds[name])
         print(f"worker CPU per view ({name}): {per_view:.2f} µs, median")
+    env = {
+        **env,
+        "SAMPAN_DATA_DIR": str(spools["on"].parent),
+    }  # a copy that was served: its files are collected
     in_process = {
         "cached": measure_in_process(env, path, "cached"),
         "cached, a new reader each request": measure_in_process(
@@ -223,7 +227,7 @@ def measure_throughput(
         ),
         "uncached": measure_in_process({**env, "SAMPAN_PAGE_CACHE_SECONDS": "0"}, path, "uncached", n=2000),
     }
-    counted = count_spooled_and_flushed({**env, "SAMPAN_DATA_DIR": str(spools["on"].parent)})
+    counted = count_spooled_and_flushed(env)
     print(f"views counted by the 'on' servers (spooled or flushed): {counted}")
     return {"rounds": rounds, "ratios": ratios, "views_counted": counted, "in_process": in_process}
 
