@@ -5,9 +5,9 @@ synthetic raw table.
 
 `bench/run.py` runs this too, after its own targets (same data folder, same options).
 
-1. Throughput: two `sampan serve` on the same demo site, one with `SAMPAN_STATS=off`, both with the page cache on
-   (the path every reader takes) and both with the embedded worker (which flushes the spool and refreshes
-   counters on pages, as in production). wrk asks for a post page with a browser's headers (user agent,
+1. Throughput: two `sampan serve`, each on its own copy of the demo site, one with `SAMPAN_STATS=off`, both
+   with the page cache on (the path every reader takes) and both with the embedded worker (which flushes the
+   spool and refreshes counters on pages, as in production). wrk asks for a post page with a browser's headers (user agent,
    `Accept`, `Accept-Language`) from a Lua script, so every request is counted. One reader asking again and
    again: the flush writes their alike views as one row with a count. The same pair again with a new reader on
    every request (its own address, through `X-Forwarded-For`): every view its own hash and raw row, the worst
@@ -216,10 +216,8 @@ def measure_throughput(
     for name in ("cached, stats on", "cached, many readers, stats on"):
         per_view = statistics.median(r["worker_us_per_view"] for r in rounds[name])
         print(f"worker CPU per view ({name}): {per_view:.2f} µs, median")
-    env = {
-        **env,
-        "SAMPAN_DATA_DIR": str(spools["on"].parent),
-    }  # a copy that was served: its files are collected
+    # In-process, on the copy the "on" server served (its static files are collected).
+    env = {**env, "SAMPAN_DATA_DIR": str(spools["on"].parent)}
     in_process = {
         "cached": measure_in_process(env, path, "cached"),
         "cached, a new reader each request": measure_in_process(

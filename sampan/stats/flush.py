@@ -1,10 +1,10 @@
 """From the spool to the database: the worker's batched write of counted views.
 
 `flush_spool()` reads every finished spool file, inserts its views in bulk (alike views as one row and their
-count), adds them to the running totals
-(all hits, each post's views) in the same transaction, and deletes the files. Counters shown on pages (the Blog
-Stats widget, a post's view count) are then refreshed by starting a new page-cache generation, at most once per
-REFRESH_SECONDS, so cached pages show counts at most about a minute old without re-rendering on every view.
+count), adds them to the running totals (all hits, each post's views) in the same transaction, and deletes the
+files. Counters shown on pages (the Blog Stats widget, a post's view count) are then refreshed by starting a new
+page-cache generation, at most once per REFRESH_SECONDS, so cached pages show counts at most about a minute old
+without re-rendering on every view.
 """
 
 import logging

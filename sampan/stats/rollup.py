@@ -3,7 +3,8 @@ site, per day and feed reader, per day and country (with a GeoIP database); raw 
 `delete_raw_views`), and the secrets of days that are over are forgotten.
 
 Only days that received views since the last roll-up are computed again (the newest rolled-up raw id is kept
-as a counter), each from all its raw rows, so running it often is cheap and running it twice changes nothing.
+as a counter), each from all its raw rows (adding up their counts), so running it often is cheap and running it
+twice changes nothing.
 """
 
 import logging
@@ -16,7 +17,6 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
 
 from sampan.core import retention
 
@@ -121,9 +121,9 @@ def _roll_up_day(day: date, known: dict[str, int | None]) -> None:
     pages = raw.filter(kind=View.Kind.PAGE)
     # A raw row is one view or several alike (`View.views`): views are summed, visitors counted once each.
     totals = pages.aggregate(
-        seen=Coalesce(Sum("views"), 0),
+        seen=Sum("views", default=0),
         visitors=Count("visitor", distinct=True),
-        private=Coalesce(Sum("views", filter=Q(visitor=None)), 0),
+        private=Sum("views", filter=Q(visitor=None), default=0),
     )
     per_path = list(
         pages.values("path").annotate(seen=Sum("views"), visitors=Count("visitor", distinct=True))

@@ -10,8 +10,8 @@ second of its views. A slot's files are complete once the slot is over; the work
 (`closed_files`). Files left by a stopped server are taken on the next flush, so a restart loses nothing.
 
 A line: day, kind, path, referrer domain, visitor hash (hex, or empty), feed source, subscribers, country (two
-letters, or empty), how many such views; tab-separated. (Lines written before countries or counts, of seven or
-eight fields, are read as one view without a country.)
+letters, or empty), how many such views; tab-separated. Older lines are read as one view each: eight fields
+(written before counts) or seven (before countries, so without one).
 """
 
 import atexit
