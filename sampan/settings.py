@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sampan.stats.recorder.CountingMiddleware",  # counts page views Django answers (first: sees them all)
     "django.middleware.security.SecurityMiddleware",
     "sampan.core.security_headers.SecurityHeaders",  # CSP and Permissions-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,7 +99,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "sampan.stats.recorder.OwnVisitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sampan.core.pagecache.PageCacheMiddleware",

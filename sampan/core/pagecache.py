@@ -27,6 +27,7 @@ import os
 import pickle
 import random
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -47,6 +48,7 @@ PERSONAL_COOKIES = ("sessionid", "sampan_")
 CURRENT_LINK = "pagecache-current.djcache"
 PAGES_DIR = "pagecache-pages"
 CACHE_HEADER = ("X-Sampan-Cache", "hit")
+COUNT_HOOK = "sampan.count"  # where a request passed on to Django carries the fast path's `count` hook
 
 log = logging.getLogger(__name__)
 
@@ -113,22 +115,26 @@ def _may_be_personal(environ: dict[str, Any]) -> bool:
 
 
 def _encode(status: str, headers: list[tuple[str, str]], body: bytes, etag: str, expires: float) -> bytes:
-    # marshal, not JSON or pickle: the head loads in about a microsecond and cannot run code.
-    head = marshal.dumps((status, headers, etag, expires))
+    # marshal, not JSON or pickle: the head loads in about a microsecond and cannot run code. What a hit tells
+    # its `count` hook, (status code, content type), is worked out once, here.
+    content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+    # Interned, marshal keeps them so: every hit then gets the very same two strings, cheap to compare and hash.
+    served = (sys.intern(status[:3]), sys.intern(content_type))
+    head = marshal.dumps((status, headers, etag, expires, served))
     return len(head).to_bytes(4, "little") + head + body
 
 
-def _decode(blob: bytes) -> tuple[str, list[tuple[str, str]], str, bytes] | None:
-    """(status, headers, etag, body) of a live entry; None if it expired or is not one of ours."""
+def _decode(blob: bytes) -> tuple[str, list[tuple[str, str]], str, bytes, tuple[str, str]] | None:
+    """(status, headers, etag, body, served) of a live entry; None if it expired or is not one of ours."""
     size = int.from_bytes(blob[:4], "little")
     try:
         # Our own files in our own cache folder; marshal builds plain data and never runs code.
-        status, headers, etag, expires = marshal.loads(blob[4 : 4 + size])  # noqa: S302
+        status, headers, etag, expires, served = marshal.loads(blob[4 : 4 + size])  # noqa: S302
     except (ValueError, EOFError, TypeError):
-        return None  # written by another Python version, or damaged: render afresh
+        return None  # written by another Python version or an older Sampan, or damaged: render afresh
     if expires < time.time():
         return None
-    return status, headers, etag, blob[4 + size :]
+    return status, headers, etag, blob[4 + size :], served
 
 
 class _FileStore:
@@ -339,10 +345,18 @@ class FastPathApp:
 
     On a miss it runs Django and stores the response if `PageCacheMiddleware` marked it, with the headers as
     they went out, unless something further out set a cookie or the request named another host than the site's.
+    `count`, if given, is told of every answer from the cache: `count(environ, (status code, content type))`
+    (the stats count page views so). Requests it passes on to Django carry it in the environ (`COUNT_HOOK`), for
+    a middleware to count Django's answers the same way.
     """
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]):
+    def __init__(
+        self,
+        app: Callable[..., Iterable[bytes]],
+        count: Callable[[dict, tuple[str, str]], None] | None = None,
+    ):
         self.app = app
+        self.count = count
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -356,14 +370,23 @@ class FastPathApp:
             blob = _store().load(key)
             entry = _decode(blob) if blob is not None else None
             if entry is not None:
-                status, headers, etag, body = entry
+                status, headers, etag, body, served = entry
+                count = self.count
                 if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
                     start_response("304 Not Modified", [("ETag", etag), CACHE_HEADER])
+                    if count is not None:
+                        count(environ, ("304", served[1]))
                     return [b""]
                 start_response(status, [*headers, CACHE_HEADER])
+                if count is not None:
+                    count(environ, served)
                 return [b"" if method == "HEAD" else body]
+            if self.count is not None:
+                environ[COUNT_HOOK] = self.count
             if method == "GET":
                 return self._render_and_store(key, environ, start_response)
+        elif self.count is not None:
+            environ[COUNT_HOOK] = self.count
         return self.app(environ, start_response)
 
     def _render_and_store(

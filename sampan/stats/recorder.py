@@ -1,17 +1,17 @@
 """Counting page views in the server itself, cached pages included, with no cookie and no address kept.
 
-`CountingApp` wraps the whole WSGI application (outside the page cache's fast path, see `sampan/wsgi.py`), so a
-page answered from the cache is counted like one Django rendered. During the request it only notes the few
-fields counting needs (a tuple, appended to the process's spool writer): no database write, no parsing, no
-hashing. `spool_lines` does the rest for a batch, within a second and before anything reaches the disk: robots
+`count_view` is told of every answer: by the page cache's fast path for pages it answers from the cache (its
+`count` hook, see `sampan/wsgi.py`), so a cached page is counted like one Django rendered, and by
+`CountingMiddleware` for Django's answers (only Django knows whether the reader is the site's own staff). It only
+notes the few fields counting needs (a tuple, appended to the process's spool writer): no database write, no
+parsing, no hashing. `spool_lines` does the rest for a batch, within a second and before anything reaches the disk: robots
 and prefetches are left out, the address becomes a keyed hash, the referrer its domain; alike requests become one
 line and their count.
-`OwnVisitsMiddleware` tells it when the reader is the site's own staff (only Django knows who is signed in).
 """
 
 import logging
 from collections import Counter as Tally
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,10 +19,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from sampan.core import ratelimit
+from sampan.core.pagecache import COUNT_HOOK
 
 from . import classify, geo, spool, visitor
 
-STAFF_MARK = "sampan.stats.own_visit"
 NOT_PAGES = (
     "/admin/",
     "/static/",
@@ -34,48 +34,44 @@ NOT_PAGES = (
     "/robots.txt",
 )
 MAX_PATH = 300
+COUNTED_CODES = frozenset(("200", "304"))  # a page, or a browser's copy of it still good
 log = logging.getLogger(__name__)
 
 
-class CountingApp:
-    def __init__(self, app: Callable[..., Iterable[bytes]]):
-        self.app = app
-        self.enabled = settings.STATS_ENABLED  # read once: this runs on every request
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+def count_view(environ: dict[str, Any], served: tuple[str, str]) -> None:
+    """Notes a request for counting, given what was answered (status code, content type): called by the page
+    cache's fast path for its answers and by `CountingMiddleware` for Django's. Runs on every request, so it
+    only keeps the few fields counting needs (a tuple, appended to the process's spool writer)."""
+    if served[0] in COUNTED_CODES and environ.get("REQUEST_METHOD") == "GET":
         path = environ.get("PATH_INFO", "")
-        if not self.enabled or environ.get("REQUEST_METHOD") != "GET" or path.startswith(NOT_PAGES):
-            return self.app(environ, start_response)
-        seen: list[Any] = []
+        if path.startswith(NOT_PAGES):
+            return
+        try:
+            # The day and its secret now (the secret may need the database, which only request threads use);
+            # everything else later, in a batch (`spool_lines`).
+            ends, day = visitor.current
+            now = visitor.now()
+            if now >= ends:
+                day = visitor.today(now)
+            writer.add((day, path, served, *map(environ.get, NOTED)))
+        except Exception:  # counting must never cost a reader their page
+            log.exception("Could not count a view of %r", path[:200])
 
-        def watch(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            seen.append(status)
-            seen.append(headers)
-            return start_response(status, headers, exc_info)
 
-        result = self.app(environ, watch)
-        if seen and STAFF_MARK not in environ:
-            code = seen[-2][:3]
-            if code == "200" or code == "304":
-                try:
-                    get = environ.get
-                    # The day and its secret now (the secret may need the database, which only request
-                    # threads use); everything else later, in a batch (`spool_lines`).
-                    writer.add(
-                        (
-                            visitor.today(visitor.now()), path, code, _content_type(seen[-1]), get("HTTP_USER_AGENT"),
-                            get("HTTP_ACCEPT"), get("HTTP_ACCEPT_LANGUAGE"), get("HTTP_REFERER"),
-                            get("REMOTE_ADDR"), get("HTTP_X_FORWARDED_FOR"), get("HTTP_SEC_GPC"), get("HTTP_DNT"),
-                            get("HTTP_SEC_PURPOSE"), get("HTTP_PURPOSE"), get("HTTP_X_MOZ"),
-                        )
-                    )  # fmt: skip
-                except Exception:  # counting must never cost a reader their page
-                    log.exception("Could not count a view of %r", path[:200])
-        return result
+def view_counter() -> Callable[[dict[str, Any], tuple[str, str]], None] | None:
+    """The page cache's `count` hook: `count_view`, or None when counting is off."""
+    return count_view if settings.STATS_ENABLED else None
+
+
+# The request headers counting needs, in the order `_line` reads them (missing ones are None).
+NOTED = (
+    "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_REFERER", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR",
+    "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ",
+)  # fmt: skip
 
 
 def spool_lines(views: list[tuple]) -> bytes:
-    """The spool lines of the views worth counting, for a batch noted by `CountingApp`: requests alike in every
+    """The spool lines of the views worth counting, for a batch noted by `count_view`: requests alike in every
     field noted (the same reader asking for the same page again) are worked out once and written as one line with
     their count."""
     site = _site_host()
@@ -93,11 +89,13 @@ def spool_lines(views: list[tuple]) -> bytes:
 
 
 def _line(view: tuple, site: str, countries: bool) -> str:
-    (day, secret), path, code, content_type, agent, accept, language, referer, *rest = view
+    (day, secret), path, (code, content_type), agent, accept, language, referer, *rest = view
     peer, forwarded, gpc, dnt, sec, purpose, moz = rest
-    if code == "304":
+    if code == "304" and not (
+        "xml" in content_type and "/feed/" in path
+    ):  # a feed reader revalidating: a fetch
         if accept is None or "text/html" not in accept:
-            return ""  # a script or a feed reader revalidating: not a reader's page view
+            return ""  # a script revalidating: not a reader's page view
         content_type = "text/html"  # a browser asking for HTML sees the page again (a reload, a return visit)
     if content_type.startswith("text/html"):
         if not agent or accept is None or language is None or classify.agent_is_robot(agent):
@@ -134,15 +132,6 @@ def _line(view: tuple, site: str, countries: bool) -> str:
 writer = spool.SpoolWriter(prepare=spool_lines)
 
 
-def _content_type(headers: list[tuple[str, str]]) -> str:
-    # Only strings are kept from the request: a view waiting in memory must not hold lists the garbage
-    # collector would have to walk (holding the headers cost more than all the rest of counting).
-    for name, value in headers:
-        if name == "Content-Type" or name.lower() == "content-type":
-            return value
-    return ""
-
-
 _NO_SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _site: list[str] = []
 
@@ -153,16 +142,22 @@ def _site_host() -> str:
     return _site[0]
 
 
-class OwnVisitsMiddleware:
-    """Marks requests of signed-in staff, so the owner's own visits are not counted."""
+class CountingMiddleware:
+    """Counts what Django answered with the hook the page cache's fast path passed on (it counts its own answers
+    itself), unless the reader is the site's own staff: the owner's own visits are not counted. First in the
+    middleware list, so it sees the response as it goes out."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # Only a request with a session can be staff; asking costs a query, so readers without one skip it.
-        user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
-        if user is not None and user.is_authenticated and user.is_staff:
-            request.META[STAFF_MARK] = True
+        # The hook the page cache's fast path passed on (none when counting is off, or for requests that did not
+        # come through the server's WSGI application, such as the test client's).
+        count = request.META.get(COUNT_HOOK)
+        if count is not None:
+            # Only a request with a session can be staff; asking costs a query, so readers without one skip it.
+            user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+            if user is None or not (user.is_authenticated and user.is_staff):
+                count(request.META, (str(response.status_code), response.headers.get("Content-Type", "")))
         return response

@@ -19,7 +19,9 @@ from django.db import IntegrityError, transaction
 from . import geo
 
 _lock = threading.Lock()
-_today: list = [None, 0.0, b""]  # the day, when it ends (a timestamp), its secret
+# When the current day ends (a timestamp), and (the day, its secret): one tuple, replaced whole, so a request
+# thread reads both at once without a lock (`recorder.count_view` checks the time against it itself).
+current: tuple[float, tuple[date, bytes] | None] = (0.0, None)
 
 
 def day_of(timestamp: float) -> date:
@@ -42,19 +44,21 @@ def _secret_for(day: date) -> bytes:
 
 def today(now: float) -> tuple[date, bytes]:
     """The current local day and its secret, read from the database once per day per process."""
-    day, ends, secret = _today
-    if day is not None and now < ends:
-        return day, secret
+    global current
+    ends, known = current
+    if known is not None and now < ends:
+        return known
     with _lock:
         day = day_of(now)
         zone = ZoneInfo(settings.TIME_ZONE)
         ends = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone).timestamp()
         secret = _secret_for(day)
-        if secret != _today[2]:
+        if known is None or secret != known[1]:
             visitor_hex.cache_clear()  # a new day: what was remembered for the old one goes from memory too
             geo.country_of.cache_clear()
-        _today[:] = [day, ends, secret]
-    return day, secret
+        pair = (day, secret)
+        current = (ends, pair)
+    return pair
 
 
 @functools.lru_cache(maxsize=16384)
@@ -85,8 +89,10 @@ def forget_old_secrets(*, before: date) -> int:
 
 def reset() -> None:
     """Forget this process's copy (tests, and after the secret was deleted under a running process)."""
-    _today[:] = [None, 0.0, b""]
+    global current
+    current = (0.0, None)
 
 
-def now() -> float:
-    return time.time()
+now = (
+    time.time
+)  # the clock counting reads (tests move it); no Python call of its own, it runs on every request

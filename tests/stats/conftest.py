@@ -13,7 +13,7 @@ from django.db import close_old_connections
 
 from sampan.core.pagecache import FastPathApp
 from sampan.stats import flush, spool, visitor
-from sampan.stats.recorder import CountingApp, writer
+from sampan.stats.recorder import view_counter, writer
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 READER = {"HTTP_USER_AGENT": BROWSER, "HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "en-NZ"}
@@ -33,11 +33,11 @@ def _own_spool(settings, tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def app() -> Iterator[CountingApp]:
+def app() -> Iterator[FastPathApp]:
     # As Django's test client does: closing connections between requests would end the test's transaction.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield CountingApp(FastPathApp(WSGIHandler()))
+    yield FastPathApp(WSGIHandler(), count=view_counter())  # as sampan/wsgi.py builds it
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 

@@ -3,11 +3,12 @@
 import pytest
 
 from sampan.core import pagecache
+from sampan.core.pagecache import FastPathApp
 from sampan.stats.models import View
-from sampan.stats.recorder import CountingApp, writer
+from sampan.stats.recorder import view_counter, writer
 from tests.factories import make_post, make_user
 
-from .conftest import spooled_lines, visit
+from .conftest import BROWSER, spooled_lines, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,8 @@ def test_feed_fetches_record_the_readers_own_subscriber_count(app):
 
 def test_counting_off_counts_nothing(app, post_url, settings):
     settings.STATS_ENABLED = False
-    visit(CountingApp(app.app), post_url)
+    visit(FastPathApp(app.app, count=view_counter()), post_url)  # the page, from Django
+    visit(FastPathApp(app.app, count=view_counter()), post_url)  # and from the page cache
     assert spooled_lines() == []
 
 
@@ -138,3 +140,45 @@ def test_behind_the_local_proxy_readers_are_told_apart_by_their_own_address(app,
     hashes = [line[4] for line in spooled_lines()]
     assert len(set(hashes[:2])) == 2
     assert hashes[2] == hashes[3]
+
+
+def test_a_feed_reader_revalidating_its_copy_is_counted_as_a_fetch(app):
+    make_post("Harbour lights")
+    feedly = "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 1,234 subscribers; )"
+    visit(app, "/feed/", HTTP_USER_AGENT=feedly)
+    blob = pagecache._store().load(pagecache.page_key({"PATH_INFO": "/feed/"}))
+    etag = pagecache._decode(blob)[2]  # type: ignore[arg-type,index]
+    assert visit(app, "/feed/", HTTP_USER_AGENT=feedly, HTTP_IF_NONE_MATCH=etag).startswith("304")
+    lines = spooled_lines()
+    assert [(line[1], line[5], line[6]) for line in lines] == [("f", "Feedly", "1234")] * 2
+
+
+def test_head_requests_are_not_views_whether_rendered_or_cached(app, post_url):
+    assert visit(app, post_url, REQUEST_METHOD="HEAD").startswith("200")  # rendered by Django
+    visit(app, post_url)  # a reader's view, which stores the page
+    assert visit(app, post_url, REQUEST_METHOD="HEAD").startswith("200")  # from the page cache
+    assert len(spooled_lines()) == 1
+
+
+def test_pages_cached_by_an_older_sampan_are_rendered_again_not_misread(app, post_url):
+    key = pagecache.page_key({"PATH_INFO": post_url})
+    old = pagecache.marshal.dumps(("200 OK", [("Content-Type", "text/html")], '"x"', 2e9))  # no `served`
+    pagecache._store().save(
+        pagecache.current_generation(), key, len(old).to_bytes(4, "little") + old + b"stale"
+    )
+    assert visit(app, post_url).startswith("200")
+    entry = pagecache._decode(pagecache._store().load(key))  # type: ignore[arg-type]
+    assert entry is not None and b"Harbour lights" in entry[3]  # rendered afresh and stored in today's form
+    assert len(spooled_lines()) == 1
+
+
+def test_pages_django_answers_past_the_page_cache_are_counted_too(app, post_url):
+    assert visit(app, "/", QUERY_STRING="s=harbour").startswith("200")  # a search: never from the page cache
+    [line] = spooled_lines()
+    assert (line[1], line[2]) == ("p", "/")
+
+
+def test_requests_that_skip_the_servers_application_are_not_counted(client, post_url):
+    assert client.get(post_url, HTTP_USER_AGENT=BROWSER, HTTP_ACCEPT="text/html").status_code == 200
+    writer.drain()
+    assert spooled_lines() == []
