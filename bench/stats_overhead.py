@@ -7,8 +7,8 @@ synthetic raw table.
 
 1. Throughput: two `sampan serve`, each on its own copy of the demo site, one with `SAMPAN_STATS=off`, both
    with the page cache on (the path every reader takes) and both with the embedded worker (which flushes the
-   spool and refreshes counters on pages, as in production). wrk asks for a post page with a browser's headers (user agent,
-   `Accept`, `Accept-Language`) from a Lua script, so every request is counted. One reader asking again and
+   spool and refreshes counters on pages, as in production). wrk asks for a post page with a browser's headers
+   (user agent, `Accept`, `Accept-Language`) from a Lua script, so every request is counted. One reader asking again and
    again: the flush writes their alike views as one row with a count. The same pair again with a new reader on
    every request (its own address, through `X-Forwarded-For`): every view its own hash and raw row, the worst
    case for the worker.

@@ -360,6 +360,7 @@ class FastPathApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
+        store_as = None  # the cache key a GET that missed is stored under
         if (
             (method == "GET" or method == "HEAD")
             and not environ.get("QUERY_STRING")
@@ -381,12 +382,12 @@ class FastPathApp:
                 if count is not None:
                     count(environ, served)
                 return [b"" if method == "HEAD" else body]
-            if self.count is not None:
-                environ[COUNT_HOOK] = self.count
             if method == "GET":
-                return self._render_and_store(key, environ, start_response)
-        elif self.count is not None:
-            environ[COUNT_HOOK] = self.count
+                store_as = key
+        if self.count is not None:
+            environ[COUNT_HOOK] = self.count  # for Django's answers (`stats.recorder.CountingMiddleware`)
+        if store_as is not None:
+            return self._render_and_store(store_as, environ, start_response)
         return self.app(environ, start_response)
 
     def _render_and_store(

@@ -4,9 +4,9 @@
 `count` hook, see `sampan/wsgi.py`), so a cached page is counted like one Django rendered, and by
 `CountingMiddleware` for Django's answers (only Django knows whether the reader is the site's own staff). It only
 notes the few fields counting needs (a tuple, appended to the process's spool writer): no database write, no
-parsing, no hashing. `spool_lines` does the rest for a batch, within a second and before anything reaches the disk: robots
-and prefetches are left out, the address becomes a keyed hash, the referrer its domain; alike requests become one
-line and their count.
+parsing, no hashing. `spool_lines` does the rest for a batch, within a second and before anything reaches the
+disk: robots and prefetches are left out, the address becomes a keyed hash, the referrer its domain; alike
+requests become one line and their count.
 """
 
 import logging
@@ -91,9 +91,8 @@ def spool_lines(views: list[tuple]) -> bytes:
 def _line(view: tuple, site: str, countries: bool) -> str:
     (day, secret), path, (code, content_type), agent, accept, language, referer, *rest = view
     peer, forwarded, gpc, dnt, sec, purpose, moz = rest
-    if code == "304" and not (
-        "xml" in content_type and "/feed/" in path
-    ):  # a feed reader revalidating: a fetch
+    feed = "xml" in content_type and "/feed/" in path
+    if code == "304" and not feed:  # (a feed reader revalidating its copy is a fetch, below)
         if accept is None or "text/html" not in accept:
             return ""  # a script revalidating: not a reader's page view
         content_type = "text/html"  # a browser asking for HTML sees the page again (a reload, a return visit)
@@ -104,7 +103,7 @@ def _line(view: tuple, site: str, countries: bool) -> str:
             return ""
         kind, source, subscribers = "p", "", ""
         referrer = classify.referrer_domain(referer, site) if referer else ""
-    elif "xml" in content_type and "/feed/" in path:
+    elif feed:
         kind, referrer = "f", ""
         source, count = classify.feed_reader(agent or "")
         subscribers = "" if count is None else str(count)

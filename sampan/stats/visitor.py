@@ -93,5 +93,5 @@ def reset() -> None:
     current = (0.0, None)
 
 
-# The clock counting reads (tests move it): time.time itself, no Python call of its own, as it runs on every request.
+# The clock counting reads (tests move it): time.time itself, no Python call of its own (it runs per request).
 now = time.time
