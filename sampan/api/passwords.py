@@ -26,7 +26,7 @@ class AuthenticationFailed(Exception):
 
 
 class TooManyAttempts(Exception):
-    """This client or account failed too often; it must wait (`retry_after` seconds at most)."""
+    """This client or account failed too often; it must wait for `retry_after` seconds."""
 
     def __init__(self, retry_after: int):
         super().__init__("Too many failed sign-ins; try again later.")
@@ -60,9 +60,12 @@ def authenticate(*, username: str, password: str, request: HttpRequest | None = 
     """The active staff user whose application password this is, or AuthenticationFailed/TooManyAttempts."""
     client = ratelimit.client_key(request) if request is not None else "local"
     account = hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
-    for purpose, key in (("api-auth-client", client), ("api-auth-account", account)):
-        if ratelimit.is_limited(purpose, key, limit=FAILURES_ALLOWED, window=FAILURE_WINDOW):
-            raise TooManyAttempts(FAILURE_WINDOW)
+    wait = max(
+        ratelimit.retry_after(purpose, key, limit=FAILURES_ALLOWED, window=FAILURE_WINDOW)
+        for purpose, key in (("api-auth-client", client), ("api-auth-account", account))
+    )
+    if wait:
+        raise TooManyAttempts(wait)
     record = (
         ApplicationPassword.objects.select_related("user")
         .filter(digest=_digest(password), user__username=username, user__is_active=True)

@@ -6,6 +6,7 @@ its address (never the raw IP address), so nothing that identifies a reader is s
 
 import hashlib
 import hmac
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -34,19 +35,54 @@ def reader_address(environ: Mapping[str, Any]) -> str:
 
 
 def allow(purpose: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; False when `limit` attempts in the current `window` seconds were already made."""
-    bucket = int(time.time() // window)
-    name = f"ratelimit:{purpose}:{key}:{bucket}"
-    cache.add(name, 0, window + 1)
+    """Count one attempt; False when `limit` attempts in the last `window` seconds were already made."""
+    bucket, elapsed = _bucket(window)
+    name = _name(purpose, key, bucket)
+    cache.add(name, 0, 2 * window + 1)  # it is still the previous bucket during the next window
     try:
         count = cache.incr(name)
     except ValueError:  # expired between add and incr
-        cache.set(name, 1, window + 1)
+        cache.set(name, 1, 2 * window + 1)
         count = 1
-    return count <= limit
+    previous = int(cache.get(_name(purpose, key, bucket - 1), 0))
+    return _attempts(count, previous, elapsed) <= limit
 
 
 def is_limited(purpose: str, key: str, *, limit: int, window: int) -> bool:
-    """Whether `limit` attempts were made in the current window, without counting one more."""
-    bucket = int(time.time() // window)
-    return int(cache.get(f"ratelimit:{purpose}:{key}:{bucket}", 0)) >= limit
+    """Whether `limit` attempts were made in the last `window` seconds, without counting one more."""
+    return retry_after(purpose, key, limit=limit, window=window) > 0
+
+
+def retry_after(purpose: str, key: str, *, limit: int, window: int) -> int:
+    """Seconds until one more attempt would be allowed: 0 when it is allowed now.
+
+    The last `window` seconds are estimated from two fixed buckets, the current one and the one before,
+    whose attempts are taken as spread evenly over it. So attempts that straddle a bucket's end still add
+    up, and the allowance comes back gradually as the older attempts slide out of the window.
+    """
+    bucket, elapsed = _bucket(window)
+    names = [_name(purpose, key, bucket), _name(purpose, key, bucket - 1)]
+    found = cache.get_many(names)
+    current, previous = (int(found.get(name, 0)) for name in names)
+    if _attempts(current, previous, elapsed) < limit:
+        return 0
+    if current < limit:  # wait until enough of the previous bucket has slid out
+        frees_at = 1 - (limit - 1 - current) / previous
+        return max(1, math.ceil((frees_at - elapsed) * window))
+    # Wait for the next bucket, then until enough of this one has slid out.
+    frees_at = 1 - (limit - 1) / current
+    return max(1, math.ceil((1 - elapsed + frees_at) * window))
+
+
+def _bucket(window: int) -> tuple[int, float]:
+    bucket, into = divmod(time.time(), window)
+    return int(bucket), into / window
+
+
+def _name(purpose: str, key: str, bucket: int) -> str:
+    return f"ratelimit:{purpose}:{key}:{bucket}"
+
+
+def _attempts(current: int, previous: int, elapsed: float) -> int:
+    """Attempts in the last window: this bucket's, and the part of the previous one still inside the window."""
+    return math.ceil(current + previous * (1 - elapsed) - 1e-9)

@@ -8,7 +8,6 @@ client's address (never stored as is). Wrong passwords and wrong two-step codes 
 import hashlib
 import hmac
 import math
-import time
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -27,14 +26,13 @@ def _account(username: str) -> str:
 
 def minutes_locked(request: HttpRequest, username: str) -> int:
     """0 when a sign-in may be tried; otherwise the minutes until it may be again."""
-    locked = ratelimit.is_limited(
-        "signin-account", _account(username), limit=ACCOUNT_LIMIT, window=WINDOW
-    ) or ratelimit.is_limited(
-        "signin-client", ratelimit.client_key(request), limit=CLIENT_LIMIT, window=WINDOW
+    seconds = max(
+        ratelimit.retry_after("signin-account", _account(username), limit=ACCOUNT_LIMIT, window=WINDOW),
+        ratelimit.retry_after(
+            "signin-client", ratelimit.client_key(request), limit=CLIENT_LIMIT, window=WINDOW
+        ),
     )
-    if not locked:
-        return 0
-    return max(1, math.ceil((WINDOW - time.time() % WINDOW) / 60))
+    return math.ceil(seconds / 60)
 
 
 def record_failure(request: HttpRequest, username: str) -> None:

@@ -1,12 +1,14 @@
 """The admin sign-in: lockout, no account enumeration, Argon2, two-step codes and recovery codes."""
 
 import time
+from types import SimpleNamespace
 
 import pyotp
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
+from sampan.core import ratelimit
 from sampan.security import codes
 from sampan.security.models import RecoveryCode, TwoStep
 from tests.factories import make_user
@@ -43,6 +45,20 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client):
     # Another account from the same client is not locked by those five.
     make_user("bo", role="Administrator", password="bo's password")
     assert sign_in(client, "bo", "bo's password").status_code == 302
+
+
+def test_failures_either_side_of_a_quarter_hour_still_lock(client, monkeypatch):
+    make_user("ana", role="Administrator", password="correct horse")
+    now = [1_800_000_000.0 - 1]  # a second before the lockout's 15-minute buckets turn over
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now[0]))
+    for _ in range(3):
+        sign_in(client, "ana", "guess")
+    now[0] += 2
+    for _ in range(2):
+        sign_in(client, "ana", "guess")
+    response = sign_in(client, "ana", "correct horse")
+    assert b"Too many failed sign-ins; try again in 5 minutes." in response.content
+    assert not signed_in(client)
 
 
 def test_the_lock_follows_the_account_across_clients(client):

@@ -4,6 +4,7 @@ Authors write and change their own posts; editors and administrators everyone's,
 admin). Refusals use WordPress's fault codes and words, which blogging apps show as they are.
 """
 
+import math
 from typing import Any
 from xmlrpc.client import Fault
 
@@ -24,9 +25,10 @@ def sign_in(request: HttpRequest, username: Any, password: Any) -> Any:
     except AuthenticationFailed:
         raise Fault(403, "Incorrect username or password.") from None
     except TooManyAttempts as err:
-        minutes = max(1, err.retry_after // 60)
+        minutes = math.ceil(err.retry_after / 60)
+        wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
         raise Fault(
-            429, f"Too many failed sign-ins from here or for this account; try again in {minutes} minutes."
+            429, f"Too many failed sign-ins from here or for this account; try again in {wait}."
         ) from None
 
 
