@@ -80,6 +80,10 @@ def _bucket(window: int) -> tuple[int, float]:
 
 
 def _name(purpose: str, key: str, bucket: int) -> str:
+    if not (key.isascii() and key.isprintable()) or " " in key or len(key) > 100:
+        # A key from outside (a host name as a sender gave it) made safe for every cache backend (memcached
+        # refuses spaces, control characters and long keys).
+        key = hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32]
     return f"ratelimit:{purpose}:{key}:{bucket}"
 
 

@@ -76,3 +76,13 @@ def test_a_full_bucket_waits_for_the_next_and_is_forgotten_after_two_windows(clo
     assert retry_after("full", "k", limit=2, window=900) == 0
     clock[0] = BOUNDARY + 2 * 900
     assert [allow("full", "k", limit=2, window=900) for _ in range(3)] == [True, True, False]
+
+
+def test_keys_from_outside_are_counted_under_a_name_every_cache_accepts(clock):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Django warns of keys memcached would refuse
+        results = [allow("host", "ex ample\n\u00e9" + "x" * 300, limit=1, window=60) for _ in range(2)]
+    assert results == [True, False]
+    assert allow("host", "ex ample", limit=1, window=60)  # another key, counted apart
