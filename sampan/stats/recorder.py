@@ -3,13 +3,15 @@
 `count_view` is told of every answer: by the page cache's fast path for pages it answers from the cache (its
 `count` hook, see `sampan/wsgi.py`), so a cached page is counted like one Django rendered, and by
 `CountingMiddleware` for Django's answers (only Django knows whether the reader is the site's own staff). It only
-notes the few fields counting needs (a tuple, appended to the process's spool writer): no database write, no
-parsing, no hashing. `spool_lines` does the rest for a batch, within a second and before anything reaches the
-disk: robots and prefetches are left out, the address becomes a keyed hash, the referrer its domain; alike
+copies out the few request fields counting needs, into a tuple waiting in the process's spool writer: no
+database write, no parsing, no hashing, not even a test. `spool_lines` does the rest for a batch, within a second
+and before anything reaches the disk: what was not a page view is left out (other status codes and methods, the
+admin and static files, robots, prefetches), the address becomes a keyed hash, the referrer its domain; alike
 requests become one line and their count.
 """
 
 import logging
+import operator
 from collections import Counter as Tally
 from collections.abc import Callable
 from typing import Any
@@ -40,22 +42,23 @@ log = logging.getLogger(__name__)
 
 def count_view(environ: dict[str, Any], served: tuple[str, str]) -> None:
     """Notes a request for counting, given what was answered (status code, content type): called by the page
-    cache's fast path for its answers and by `CountingMiddleware` for Django's. Runs on every request, so it
-    only keeps the few fields counting needs (a tuple, appended to the process's spool writer)."""
-    if served[0] in COUNTED_CODES and environ.get("REQUEST_METHOD") == "GET":
-        path = environ.get("PATH_INFO", "")
-        if path.startswith(NOT_PAGES):
-            return
+    cache's fast path for its answers and by `CountingMiddleware` for Django's. Runs on every request, so it only
+    copies out the request fields counting needs, as they are, and leaves them waiting for the next batch
+    (`spool_lines`), which decides what was a page view."""
+    try:
+        # The day and its secret now (the secret may need the database, which only request threads use).
+        ends, day = visitor.current
+        if visitor.now() >= ends:
+            day = visitor.today(visitor.now())
         try:
-            # The day and its secret now (the secret may need the database, which only request threads use);
-            # everything else later, in a batch (`spool_lines`).
-            ends, day = visitor.current
-            now = visitor.now()
-            if now >= ends:
-                day = visitor.today(now)
-            writer.add((day, path, served, *map(environ.get, NOTED)))
-        except Exception:  # counting must never cost a reader their page
-            log.exception("Could not count a view of %r", path[:200])
+            usual = _USUAL(environ)
+        except KeyError:  # no browser sends this request
+            usual = tuple(map(environ.get, USUAL))
+        _waiting.append((day, served, usual, *map(environ.get, OTHERS)))
+        if len(_waiting) >= spool.BATCH or not writer.started:
+            writer.take_turn()
+    except Exception:  # counting must never cost a reader their page
+        log.exception("Could not count a view of %r", str(environ.get("PATH_INFO"))[:200])
 
 
 def view_counter() -> Callable[[dict[str, Any], tuple[str, str]], None] | None:
@@ -63,17 +66,22 @@ def view_counter() -> Callable[[dict[str, Any], tuple[str, str]], None] | None:
     return count_view if settings.STATS_ENABLED else None
 
 
-# The request headers counting needs, in the order `_line` reads them (missing ones are None).
-NOTED = (
-    "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_REFERER", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR",
-    "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ",
+# The request fields counting needs. Every request from a browser has the first six (WSGI gives the method, path
+# and address), so they are taken in one go; the others are often missing (None).
+USUAL = (
+    "REQUEST_METHOD", "PATH_INFO", "REMOTE_ADDR", "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE",
 )  # fmt: skip
+OTHERS = (
+    "HTTP_REFERER", "HTTP_X_FORWARDED_FOR", "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_SEC_PURPOSE", "HTTP_PURPOSE",
+    "HTTP_X_MOZ",
+)  # fmt: skip
+_USUAL = operator.itemgetter(*USUAL)
 
 
 def spool_lines(views: list[tuple]) -> bytes:
-    """The spool lines of the views worth counting, for a batch noted by `count_view`: requests alike in every
-    field noted (the same reader asking for the same page again) are worked out once and written as one line with
-    their count."""
+    """The spool lines of the page views in a batch noted by `count_view`: requests alike in every field noted
+    (the same reader asking for the same page again) are worked out once and written as one line with their
+    count."""
     site = _site_host()
     countries = geo.database_path() is not None
     lines = []
@@ -81,7 +89,7 @@ def spool_lines(views: list[tuple]) -> bytes:
         try:
             line = _line(view, site, countries)
         except Exception:  # one odd request must not cost the batch its views
-            log.exception("Could not count a view of %r", str(view[1])[:200])
+            log.exception("Could not count a view of %r", str(view[2][1])[:200])
             continue
         if line:
             lines.append(f"{line}\t{count}\n")
@@ -89,8 +97,10 @@ def spool_lines(views: list[tuple]) -> bytes:
 
 
 def _line(view: tuple, site: str, countries: bool) -> str:
-    (day, secret), path, (code, content_type), agent, accept, language, referer, *rest = view
-    peer, forwarded, gpc, dnt, sec, purpose, moz = rest
+    (day, secret), (code, content_type), (method, path, peer, agent, accept, language), *rest = view
+    referer, forwarded, gpc, dnt, sec, purpose, moz = rest
+    if code not in COUNTED_CODES or method != "GET" or path is None or path.startswith(NOT_PAGES):
+        return ""
     feed = "xml" in content_type and "/feed/" in path
     if code == "304" and not feed:  # (a feed reader revalidating its copy is a fetch, below)
         if accept is None or "text/html" not in accept:
@@ -129,6 +139,7 @@ def _line(view: tuple, site: str, countries: bool) -> str:
 
 
 writer = spool.SpoolWriter(prepare=spool_lines)
+_waiting = writer.waiting  # the same deque for the process's life (a forked child empties it)
 
 
 _NO_SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})

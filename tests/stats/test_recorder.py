@@ -110,6 +110,14 @@ def test_errors_admin_and_static_are_not_page_views(app):
     assert spooled_lines() == []
 
 
+def test_a_form_posted_to_a_page_is_not_a_view_but_the_page_it_leads_to_is(app, post_url):
+    # Whether a request was a page view is decided in the batch, not while the reader waits.
+    visit(app, post_url, REQUEST_METHOD="POST", CONTENT_TYPE="application/x-www-form-urlencoded", drain=False)
+    visit(app, post_url)
+    [line] = spooled_lines()
+    assert line[1] == "p" and line[-1] == "1"
+
+
 def test_the_referring_site_is_kept_as_a_domain_only(app, post_url):
     visit(app, post_url, HTTP_REFERER="https://www.example.com/some/private/path?q=secret")
     visit(app, post_url, HTTP_REFERER="http://127.0.0.1:8000/")  # our own page: not a referrer
