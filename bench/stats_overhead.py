@@ -288,7 +288,8 @@ def measure_in_process(
     """Time per request on one thread, calling the WSGI stack directly (no network, no other thread): less at
     the mercy of the machine's load. Each request's environ is made just before it, so it is still in the
     processor's cache, as a server's is; views waiting for their batch are written in some of the requests, as
-    in a server. `distinct`: every request from another reader (its own user agent), so no per-reader memo helps."""
+    in a server. `distinct`: every request from another reader (its own user agent), so no per-reader memo
+    helps."""
     done = subprocess.run(
         [sys.executable, "-c", IN_PROCESS, path, str(n), "distinct" if distinct else "same"],
         env=env,
@@ -299,7 +300,8 @@ def measure_in_process(
         raise SystemExit(f"bench: the in-process measurement failed:\n{done.stderr[-2000:]}")
     on, off = (float(x) for x in done.stdout.split())
     print(
-        f"in-process time per request ({label}): {on:.1f} µs with counting, {off:.1f} µs without ({off / on:.1%})"
+        f"in-process time per request ({label}): {on:.1f} µs with counting, {off:.1f} µs without"
+        f" ({off / on:.1%})"
     )
     return {"on_us": on, "off_us": off, "ratio": off / on}
 

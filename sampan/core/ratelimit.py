@@ -88,5 +88,5 @@ def _name(purpose: str, key: str, bucket: int) -> str:
 
 
 def _attempts(current: int, previous: int, elapsed: float) -> int:
-    """Attempts in the last window: this bucket's, and the part of the previous one still inside the window."""
+    """Attempts in the last window: this bucket's, and the part of the previous one still inside it."""
     return math.ceil(current + previous * (1 - elapsed) - 1e-9)

@@ -4,10 +4,10 @@
 `count` hook, see `sampan/wsgi.py`), so a cached page is counted like one Django rendered, and by
 `CountingMiddleware` for Django's answers (only Django knows whether the reader is the site's own staff). It only
 copies out the few request fields counting needs, into a tuple waiting in the process's spool writer: no
-database write, no parsing, no hashing, not even a test. `spool_lines` does the rest for a batch, within a second
-and before anything reaches the disk: what was not a page view is left out (other status codes and methods, the
-admin and static files, robots, prefetches), the address becomes a keyed hash, the referrer its domain; alike
-requests become one line and their count.
+database write, no parsing, no hashing, not even a test. `spool_lines` does the rest for a batch, within a
+second and before anything reaches the disk: what was not a page view is left out (other status codes and
+methods, the admin and static files, robots, prefetches), the address becomes a keyed hash, the referrer its
+domain; alike requests become one line and their count.
 """
 
 import logging
@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 
 def count_view(environ: dict[str, Any], served: tuple[str, str]) -> None:
     """Notes a request for counting, given what was answered (status code, content type): called by the page
-    cache's fast path for its answers and by `CountingMiddleware` for Django's. Runs on every request, so it only
-    copies out the request fields counting needs, as they are, and leaves them waiting for the next batch
+    cache's fast path for its answers and by `CountingMiddleware` for Django's. Runs on every request, so it
+    only copies out the request fields counting needs, as they are, and leaves them waiting for the next batch
     (`spool_lines`), which decides what was a page view."""
     try:
         # The day and its secret now (the secret may need the database, which only request threads use).
@@ -66,8 +66,8 @@ def view_counter() -> Callable[[dict[str, Any], tuple[str, str]], None] | None:
     return count_view if settings.STATS_ENABLED else None
 
 
-# The request fields counting needs. Every request from a browser has the first six (WSGI gives the method, path
-# and address), so they are taken in one go; the others are often missing (None).
+# The request fields counting needs. Every request from a browser has the first six (WSGI gives the method,
+# path and address), so they are taken in one go; the others are often missing (None).
 USUAL = (
     "REQUEST_METHOD", "PATH_INFO", "REMOTE_ADDR", "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE",
 )  # fmt: skip

@@ -3,9 +3,9 @@
 A server process keeps the views it counted in memory, as the few request fields counting needs, and turns them
 into spool lines in batches: at least once a second (a small thread per process), as soon as BATCH are waiting,
 and at exit. Only then are page views told apart and visitor hashes made (`recorder.spool_lines`), so a
-request pays for a tuple and an append; the address never reaches the disk, only its keyed hash does. Each process
-appends its lines to its own file for the current time slot (SLOT_SECONDS), one `write()` with O_APPEND per
-batch: no database, no lock shared between processes. A server process killed outright loses at most the last
+request pays for a tuple and an append; the address never reaches the disk, only its keyed hash does. Each
+process appends its lines to its own file for the current time slot (SLOT_SECONDS), one `write()` with O_APPEND
+per batch: no database, no lock shared between processes. A server process killed outright loses at most the last
 second of its views. A slot's files are complete once the slot is over; the worker reads and deletes them
 (`closed_files`). Files left by a stopped server are taken on the next flush, so a restart loses nothing.
 
@@ -53,8 +53,8 @@ class SpoolWriter:
         os.register_at_fork(after_in_child=self._forget_parent)
 
     def take_turn(self) -> None:
-        """After a view was appended to `waiting`: start the drain thread if need be, and write a full batch (this request
-        does it; others carry on, as one drain at a time is enough)."""
+        """After a view was appended to `waiting`: start the drain thread if need be, and write a full batch
+        (this request does it; others carry on, as one drain at a time is enough)."""
         if not self.started:
             self._start()
         if len(self.waiting) >= BATCH and self.lock.acquire(blocking=False):
@@ -81,8 +81,8 @@ class SpoolWriter:
             self.fd, self.fd_slot = -1, -1
 
     def _forget_parent(self) -> None:
-        # A forked server process starts afresh: what its parent had waiting is the parent's to write. The deque
-        # stays the same object (callers may hold it), emptied.
+        # A forked server process starts afresh: what its parent had waiting is the parent's to write. The
+        # deque stays the same object (callers may hold it), emptied.
         self.waiting.clear()
         self.lock, self.started, self.fd, self.fd_slot = threading.Lock(), False, -1, -1
 
