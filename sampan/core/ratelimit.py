@@ -48,11 +48,6 @@ def allow(purpose: str, key: str, *, limit: int, window: int) -> bool:
     return _attempts(count, previous, elapsed) <= limit
 
 
-def is_limited(purpose: str, key: str, *, limit: int, window: int) -> bool:
-    """Whether `limit` attempts were made in the last `window` seconds, without counting one more."""
-    return retry_after(purpose, key, limit=limit, window=window) > 0
-
-
 def retry_after(purpose: str, key: str, *, limit: int, window: int) -> int:
     """Seconds until one more attempt would be allowed: 0 when it is allowed now.
 
