@@ -17,8 +17,18 @@ if [ ! -x .venv/bin/python ]; then
   echo "Creating the virtual environment in .venv …"
   "$PY" -m venv .venv
 fi
+# Page views are counted in C when a C compiler and Python's headers are there; without them, in Python (the
+# same counts, a little more of each request's time: docs/performance.md).
+if ! command -v cc >/dev/null ||
+  ! "$PY" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing a C compiler and Python's headers, for counting page views in C …"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc python3-dev >/dev/null ||
+      echo "sampan: could not install gcc and python3-dev; page views will be counted in Python" >&2
+  fi
+fi
 stamp=.venv/.sampan-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml setup.py sampan/stats/_fastcount.c | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "Installing Sampan and its dependencies (first time only) …"
   if ! .venv/bin/pip install -q -e . > .venv/install.log 2>&1; then

@@ -40,6 +40,10 @@ command -v npm >/dev/null || missing+=(nodejs npm)  # axe-core and the OpenID Co
 if [ ! -x "$VENV/bin/python" ] && ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
   missing+=(python3-venv)
 fi
+# Page views are counted in C (sampan/stats/_fastcount.c); the stats tests check both ways of counting.
+command -v cc >/dev/null || missing+=(gcc)
+"$PY" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))' ||
+  missing+=(python3-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]} from Debian"
   as_root apt-get update -qq
@@ -52,7 +56,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 stamp=$VENV/.sampan-test-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml setup.py sampan/stats/_fastcount.c | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   step "installing Sampan with its test dependencies"
   "$VENV/bin/pip" install -q --upgrade pip

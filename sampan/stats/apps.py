@@ -9,7 +9,7 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from sampan.theme import widgets
 
-        from . import dashboard, widget
+        from . import checks, dashboard, widget  # noqa: F401 (checks registers itself)
 
         widgets.register(widget.KIND, widgets.WidgetKind("Blog Stats", "stats/widget.html", widget.context))
         from django.apps import apps

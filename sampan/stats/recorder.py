@@ -2,17 +2,23 @@
 
 `count_view` is told of every answer: by the page cache's fast path for pages it answers from the cache (its
 `count` hook, see `sampan/wsgi.py`), so a cached page is counted like one Django rendered, and by
-`CountingMiddleware` for Django's answers (only Django knows whether the reader is the site's own staff). It only
-copies out the few request fields counting needs, into a tuple waiting in the process's spool writer: no
-database write, no parsing, no hashing, not even a test. `spool_lines` does the rest for a batch, within a
-second and before anything reaches the disk: what was not a page view is left out (other status codes and
-methods, the admin and static files, robots, prefetches), the address becomes a keyed hash, the referrer its
-domain; alike requests become one line and their count.
+`CountingMiddleware` for Django's answers (only Django knows whether the reader is the site's own staff).
+
+`count_view` is a tally. It copies out the few request fields counting needs (FIELDS) and counts alike views
+together: no database write, no parsing, no hashing of the address, not even a test of what was asked. Built
+with a C compiler, it is `_fastcount.Tally`, which does that in C while the request's strings are still in the
+processor's cache, so alike views (the same reader asking for the same page again) share one entry at once and
+the request's strings are freed. Without one it is `CopyingTally`, the same in Python, which copies the fields
+now and groups alike views in the batch. `spool_lines` does the rest for a batch, within a second and before
+anything reaches the disk: what was not a page view is left out (other status codes and methods, the admin and
+static files, robots, prefetches), the address becomes a keyed hash, the referrer its domain; alike views become
+one line and their count.
 """
 
 import logging
 import operator
-from collections import Counter as Tally
+import time
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +30,11 @@ from sampan.core import ratelimit
 from sampan.core.pagecache import COUNT_HOOK
 
 from . import classify, geo, spool, visitor
+
+try:
+    from ._fastcount import Tally as FastTally
+except ImportError:  # built without a C compiler: CopyingTally counts the same, in Python
+    FastTally = None  # type: ignore[assignment,misc]
 
 NOT_PAGES = (
     "/admin/",
@@ -39,26 +50,106 @@ MAX_PATH = 300
 COUNTED_CODES = frozenset(("200", "304"))  # a page, or a browser's copy of it still good
 log = logging.getLogger(__name__)
 
+# The request fields counting needs. Every request from a browser has the first six (WSGI gives the method,
+# path and address); the referrer and a proxy's X-Forwarded-For are common; the last five are rare.
+FIELDS = (
+    "REQUEST_METHOD", "PATH_INFO", "REMOTE_ADDR", "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_REFERER", "HTTP_X_FORWARDED_FOR",
+    "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ",
+)  # fmt: skip
+# What a tally's `take()` gives: {(day and secret, (status code, content type), *FIELDS' values): [count]}.
+Taken = dict[tuple, list[int]]
 
-def count_view(environ: dict[str, Any], served: tuple[str, str]) -> None:
-    """Notes a request for counting, given what was answered (status code, content type): called by the page
-    cache's fast path for its answers and by `CountingMiddleware` for Django's. Runs on every request, so it
-    only copies out the request fields counting needs, as they are, and leaves them waiting for the next batch
-    (`spool_lines`), which decides what was a page view."""
-    try:
-        # The day and its secret now (the secret may need the database, which only request threads use).
-        ends, day = visitor.current
-        if visitor.now() >= ends:
-            day = visitor.today(visitor.now())
+
+class CopyingTally:
+    """`_fastcount.Tally` in Python, for a Sampan built without a C compiler: the same calls, the same counts.
+
+    Grouping alike views at request time would need a lock in Python, so a view's fields are copied into a
+    tuple that waits, and `take()` groups them. The copy is as cheap as Python allows: which fields a request has
+    (its shape) decides how, in one C call (`operator.itemgetter`) for the usual ones."""
+
+    # Shapes 0-3: the usual six, then the referrer (1) and X-Forwarded-For (2) if the request has them; ANY_SHAPE
+    # is all of FIELDS, missing ones as None (a request with a rare header, or missing a usual one).
+    SHAPES = (FIELDS[:6], (*FIELDS[:6], FIELDS[6]), (*FIELDS[:6], FIELDS[7]), FIELDS[:8], FIELDS)
+    ANY_SHAPE = len(SHAPES) - 1
+    _COPY = [operator.itemgetter(*names) for names in SHAPES[:ANY_SHAPE]]
+
+    def __init__(self, fields: tuple[str, ...], batch: int, turn: Callable[[bool], None]) -> None:
+        assert fields == FIELDS, "the shapes are made for FIELDS"
+        self.batch, self.turn = batch, turn
+        self.clock: Callable[[], float] | None = None  # None: the system clock
+        self._day: tuple[float, Any] = (0.0, None)  # (when the day ends, the day and its secret): one read
+        self._waiting: deque[tuple] = deque()
+
+    def __call__(self, environ: dict[str, Any], served: tuple[str, str]) -> None:
         try:
-            usual = _USUAL(environ)
-        except KeyError:  # no browser sends this request
-            usual = tuple(map(environ.get, USUAL))
-        _waiting.append((day, served, usual, *map(environ.get, OTHERS)))
-        if len(_waiting) >= spool.BATCH or not writer.started:
-            writer.take_turn()
+            ends, day = self._day
+            if (self.clock or time.time)() >= ends:
+                self.turn(True)
+                day = self._day[1]
+            if (
+                "HTTP_SEC_GPC" in environ
+                or "HTTP_DNT" in environ
+                or "HTTP_SEC_PURPOSE" in environ
+                or ("HTTP_PURPOSE" in environ or "HTTP_X_MOZ" in environ)
+            ):
+                shape, fields = self.ANY_SHAPE, tuple(map(environ.get, FIELDS))
+            else:
+                shape = ("HTTP_REFERER" in environ) + 2 * ("HTTP_X_FORWARDED_FOR" in environ)
+                try:
+                    fields = self._COPY[shape](environ)
+                except KeyError:  # no browser sends this request
+                    shape, fields = self.ANY_SHAPE, tuple(map(environ.get, FIELDS))
+            self._waiting.append((day, served, shape, fields))
+            if len(self._waiting) >= self.batch:
+                self.turn(False)
+        except Exception:  # counting must never cost a reader their page
+            log.exception("Could not count a view of %r", str(environ.get("PATH_INFO"))[:200])
+
+    def set_day(self, ends: float, day: Any) -> None:
+        self._day = (ends, day)
+
+    @property
+    def waiting(self) -> int:
+        """How many views wait (the C tally: how many different views)."""
+        return len(self._waiting)
+
+    def take(self) -> Taken:
+        waiting = self._waiting
+        views = [waiting.popleft() for _ in range(len(waiting))]
+        taken: Taken = {}
+        for (day, served, shape, copied), count in Counter(views).items():
+            if shape != self.ANY_SHAPE:
+                found = dict(zip(self.SHAPES[shape], copied, strict=True))
+                copied = tuple(map(found.get, FIELDS))
+            taken.setdefault((day, served, *copied), [0])[0] += count
+        return taken
+
+
+def _turn(new_day: bool) -> None:
+    """Called by the tally on its first view and when the day is over (`new_day`), and when BATCH different
+    views wait."""
+    try:
+        if new_day:
+            # The day and its secret (the secret may need the database, which only request threads use).
+            visitor.today(visitor.now())
+            ends, day = visitor.current
+            count_view.set_day(ends, day)
+        writer.take_turn()
     except Exception:  # counting must never cost a reader their page
-        log.exception("Could not count a view of %r", str(environ.get("PATH_INFO"))[:200])
+        log.exception("Stats: could not start counting the day's views")
+
+
+count_view: "FastTally | CopyingTally" = (CopyingTally if FastTally is None else FastTally)(
+    FIELDS, spool.BATCH, _turn
+)
+
+
+def reset() -> None:
+    """Forget the day the tally counts in, with `visitor.reset()` (tests; a secret deleted under a running
+    process)."""
+    visitor.reset()
+    count_view.set_day(0.0, None)
 
 
 def view_counter() -> Callable[[dict[str, Any], tuple[str, str]], None] | None:
@@ -66,30 +157,17 @@ def view_counter() -> Callable[[dict[str, Any], tuple[str, str]], None] | None:
     return count_view if settings.STATS_ENABLED else None
 
 
-# The request fields counting needs. Every request from a browser has the first six (WSGI gives the method,
-# path and address), so they are taken in one go; the others are often missing (None).
-USUAL = (
-    "REQUEST_METHOD", "PATH_INFO", "REMOTE_ADDR", "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE",
-)  # fmt: skip
-OTHERS = (
-    "HTTP_REFERER", "HTTP_X_FORWARDED_FOR", "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_SEC_PURPOSE", "HTTP_PURPOSE",
-    "HTTP_X_MOZ",
-)  # fmt: skip
-_USUAL = operator.itemgetter(*USUAL)
-
-
-def spool_lines(views: list[tuple]) -> bytes:
-    """The spool lines of the page views in a batch noted by `count_view`: requests alike in every field noted
-    (the same reader asking for the same page again) are worked out once and written as one line with their
-    count."""
+def spool_lines(taken: Taken) -> bytes:
+    """The spool lines of the views a tally counted: views alike in every field copied are worked out once and
+    written as one line with their count."""
     site = _site_host()
     countries = geo.database_path() is not None
     lines = []
-    for view, count in Tally(views).items():
+    for view, (count,) in taken.items():
         try:
             line = _line(view, site, countries)
         except Exception:  # one odd request must not cost the batch its views
-            log.exception("Could not count a view of %r", str(view[2][1])[:200])
+            log.exception("Could not count a view of %r", str(view[3])[:200])
             continue
         if line:
             lines.append(f"{line}\t{count}\n")
@@ -97,8 +175,11 @@ def spool_lines(views: list[tuple]) -> bytes:
 
 
 def _line(view: tuple, site: str, countries: bool) -> str:
-    (day, secret), (code, content_type), (method, path, peer, agent, accept, language), *rest = view
-    referer, forwarded, gpc, dnt, sec, purpose, moz = rest
+    day_and_secret, (code, content_type), *copied = view
+    if day_and_secret is None:  # the day could not be known (the database was down): not countable
+        return ""
+    day, secret = day_and_secret
+    method, path, peer, agent, accept, language, referer, forwarded, gpc, dnt, sec, purpose, moz = copied
     if code not in COUNTED_CODES or method != "GET" or path is None or path.startswith(NOT_PAGES):
         return ""
     feed = "xml" in content_type and "/feed/" in path
@@ -138,8 +219,10 @@ def _line(view: tuple, site: str, countries: bool) -> str:
     return f"{visitor.iso(day)}\t{kind}\t{path}\t{referrer}\t{hashed}\t{source}\t{subscribers}\t{country}"
 
 
-writer = spool.SpoolWriter(prepare=spool_lines)
-_waiting = writer.waiting  # the same deque for the process's life (a forked child empties it)
+# (`count_view` looked up at each call: tests count with either tally.)
+writer = spool.SpoolWriter(
+    take=lambda: count_view.take(), waiting=lambda: count_view.waiting, prepare=spool_lines
+)
 
 
 _NO_SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})

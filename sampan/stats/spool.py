@@ -1,9 +1,10 @@
 """The spool: counted views wait in small files until the worker writes them to the database in one go.
 
-A server process keeps the views it counted in memory, as the few request fields counting needs, and turns them
-into spool lines in batches: at least once a second (a small thread per process), as soon as BATCH are waiting,
-and at exit. Only then are page views told apart and visitor hashes made (`recorder.spool_lines`), so a
-request pays for a tuple and an append; the address never reaches the disk, only its keyed hash does. Each
+A server process keeps the views it counted in memory, as the few request fields counting needs with how many
+alike views there were (`recorder`'s tally), and turns them into spool lines in batches: at least once a second
+(a small thread per process), as soon as BATCH different views are waiting, and at exit. Only then are page
+views told apart and visitor hashes made (`recorder.spool_lines`); the address never reaches the disk, only its
+keyed hash does. Each
 process appends its lines to its own file for the current time slot (SLOT_SECONDS), one `write()` with O_APPEND
 per batch: no database, no lock shared between processes. A server process killed outright loses at most the
 last second of its views. A slot's files are complete once the slot is over; the worker reads and deletes them
@@ -20,7 +21,6 @@ import os
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,12 +40,14 @@ def folder() -> Path:
 
 
 class SpoolWriter:
-    """Views wait in a deque (appending to one is safe between threads without a lock) and are turned into
-    lines by `prepare` and written in one write() per batch."""
+    """Writes what waits in a tally (`recorder`) to the spool: `take()` hands over what waits and empties the
+    tally, `waiting()` says how many different views wait, `prepare` turns what was taken into lines; one
+    write() per batch."""
 
-    def __init__(self, prepare: Callable[[list[Any]], bytes]) -> None:
-        self.prepare = prepare
-        self.waiting: deque[Any] = deque()
+    def __init__(
+        self, take: Callable[[], Any], waiting: Callable[[], int], prepare: Callable[[Any], bytes]
+    ) -> None:
+        self.take, self.waiting, self.prepare = take, waiting, prepare
         self.lock = threading.Lock()  # one drain at a time: the thread's, a full batch's, or the exit's
         self.started = False
         self.fd = -1
@@ -53,11 +55,12 @@ class SpoolWriter:
         os.register_at_fork(after_in_child=self._forget_parent)
 
     def take_turn(self) -> None:
-        """After a view was appended to `waiting`: start the drain thread if need be, and write a full batch
-        (this request does it; others carry on, as one drain at a time is enough)."""
+        """Called by the tally now and then (its first view, a new day, BATCH views waiting): start the drain
+        thread if need be, and write a full batch (this request does it; others carry on, as one drain at a
+        time is enough)."""
         if not self.started:
             self._start()
-        if len(self.waiting) >= BATCH and self.lock.acquire(blocking=False):
+        if self.waiting() >= BATCH and self.lock.acquire(blocking=False):
             try:
                 self._drain()
             finally:
@@ -68,9 +71,9 @@ class SpoolWriter:
             self._drain()
 
     def _drain(self) -> None:
-        waiting, count = self.waiting, len(self.waiting)
-        if count:
-            self._write([waiting.popleft() for _ in range(count)])
+        taken = self.take()
+        if taken:
+            self._write(taken)
 
     def reset(self) -> None:
         """Write what waits and close the file, so the next view opens one in the (perhaps new) folder."""
@@ -81,9 +84,8 @@ class SpoolWriter:
             self.fd, self.fd_slot = -1, -1
 
     def _forget_parent(self) -> None:
-        # A forked server process starts afresh: what its parent had waiting is the parent's to write. The
-        # deque stays the same object (callers may hold it), emptied.
-        self.waiting.clear()
+        # A forked server process starts afresh: what its parent had waiting is the parent's to write.
+        self.take()
         self.lock, self.started, self.fd, self.fd_slot = threading.Lock(), False, -1, -1
 
     def _start(self) -> None:
@@ -103,7 +105,7 @@ class SpoolWriter:
             except Exception:
                 log.exception("Stats: could not write to the spool")
 
-    def _write(self, views: list[Any]) -> None:
+    def _write(self, views: Any) -> None:
         data = self.prepare(views)
         if not data:
             return

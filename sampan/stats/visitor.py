@@ -20,7 +20,7 @@ from . import geo
 
 _lock = threading.Lock()
 # When the current day ends (a timestamp), and (the day, its secret): one tuple, replaced whole, so a request
-# thread reads both at once without a lock (`recorder.count_view` checks the time against it itself).
+# thread reads both at once without a lock (`recorder._turn` hands them to the tally, which checks the time).
 current: tuple[float, tuple[date, bytes] | None] = (0.0, None)
 
 

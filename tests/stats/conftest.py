@@ -12,24 +12,40 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from sampan.core.pagecache import FastPathApp
-from sampan.stats import flush, spool, visitor
+from sampan.stats import flush, recorder, spool, visitor
 from sampan.stats.recorder import view_counter, writer
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 READER = {"HTTP_USER_AGENT": BROWSER, "HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "en-NZ"}
 
 
+@pytest.fixture(autouse=True, params=["c", "python"])
+def tally(request, monkeypatch) -> Any:
+    """Every stats test runs with the C tally the server uses and with the Python one a Sampan built without a
+    C compiler uses: both must count alike. Its clock is `visitor.now`, which tests move."""
+    if request.param == "c":
+        assert recorder.FastTally is not None, (
+            "sampan/stats/_fastcount.c was not built (gcc, Python's headers)"
+        )
+        counter: Any = recorder.FastTally(recorder.FIELDS, spool.BATCH, recorder._turn)
+    else:
+        counter = recorder.CopyingTally(recorder.FIELDS, spool.BATCH, recorder._turn)
+    counter.clock = lambda: visitor.now()
+    monkeypatch.setattr(recorder, "count_view", counter)
+    return counter
+
+
 @pytest.fixture(autouse=True)
-def _own_spool(settings, tmp_path: Path) -> Iterator[Path]:
+def _own_spool(settings, tmp_path: Path, tally) -> Iterator[Path]:
     settings.STATS_SPOOL_DIR = tmp_path / "spool"
     settings.SITE_URL = "http://127.0.0.1:8000"
     writer.reset()
-    visitor.reset()
+    recorder.reset()
     flush._last_refresh[0] = 0.0
     flush._refresh_due[0] = False
     yield settings.STATS_SPOOL_DIR
     writer.reset()
-    visitor.reset()
+    recorder.reset()
 
 
 @pytest.fixture

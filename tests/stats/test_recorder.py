@@ -150,6 +150,25 @@ def test_behind_the_local_proxy_readers_are_told_apart_by_their_own_address(app,
     assert hashes[2] == hashes[3]
 
 
+@pytest.mark.parametrize("referer", [None, "https://www.example.com/a/page"])
+@pytest.mark.parametrize("forwarded", [None, "198.51.100.9"])
+@pytest.mark.parametrize("rare", [{}, {"HTTP_DNT": "0"}, {"HTTP_ACCEPT_LANGUAGE": None}])
+def test_every_mix_of_optional_headers_keeps_the_referrer_and_the_readers_own_address(
+    app, post_url, referer, forwarded, rare
+):
+    # Requests are copied in a few ways, by which headers they have (recorder.SHAPES); each way must give the
+    # same line. A reader without Accept-Language is not counted whatever else they send.
+    visit(app, post_url, address="127.0.0.1", HTTP_REFERER=referer, HTTP_X_FORWARDED_FOR=forwarded, **rare)
+    visit(app, post_url, address=forwarded or "127.0.0.1")  # the same reader, straight, with no referrer
+    lines = spooled_lines()
+    if "HTTP_ACCEPT_LANGUAGE" in rare:
+        assert len(lines) == 1
+        return
+    first, second = lines
+    assert first[3] == ("example.com" if referer else "")
+    assert first[4] == second[4] != ""  # one reader: the proxy's address is not theirs
+
+
 def test_a_feed_reader_revalidating_its_copy_is_counted_as_a_fetch(app):
     make_post("Harbour lights")
     feedly = "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 1,234 subscribers; )"
