@@ -4,9 +4,8 @@ A server process keeps the views it counted in memory, as the few request fields
 alike views there were (`recorder`'s tally), and turns them into spool lines in batches: at least once a second
 (a small thread per process), as soon as BATCH different views are waiting, and at exit. Only then are page
 views told apart and visitor hashes made (`recorder.spool_lines`); the address never reaches the disk, only its
-keyed hash does. Each
-process appends its lines to its own file for the current time slot (SLOT_SECONDS), one `write()` with O_APPEND
-per batch: no database, no lock shared between processes. A server process killed outright loses at most the
+keyed hash does. Each process appends its lines to its own file for the current time slot (SLOT_SECONDS), one
+`write()` with O_APPEND per batch: no database, no lock shared between processes. A server process killed outright loses at most the
 last second of its views. A slot's files are complete once the slot is over; the worker reads and deletes them
 (`closed_files`). Files left by a stopped server are taken on the next flush, so a restart loses nothing.
 
