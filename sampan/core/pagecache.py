@@ -28,6 +28,7 @@ import pickle
 import random
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -49,6 +50,9 @@ CURRENT_LINK = "pagecache-current.djcache"
 PAGES_DIR = "pagecache-pages"
 CACHE_HEADER = ("X-Sampan-Cache", "hit")
 COUNT_HOOK = "sampan.count"  # where a request passed on to Django carries the fast path's `count` hook
+WAITED = "sampan.waited_for_render"  # set on a request that waited for another thread to render its page
+# How long a request waits for another thread's render of the same page before rendering it itself.
+RENDER_WAIT_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
 
@@ -348,6 +352,11 @@ class FastPathApp:
     `count`, if given, is told of every answer from the cache: `count(environ, (status code, content type))`
     (the stats count page views so). Requests it passes on to Django carry it in the environ (`COUNT_HOOK`), for
     a middleware to count Django's answers the same way.
+
+    A page is rendered once per process however many readers ask for it at once: right after an invalidation
+    every request for a popular page misses, and rendering it on each of them would take the whole process's
+    CPU (the server stalled). The first renders and stores it; the others wait for that, then read the
+    cache. If it could not be stored (a 404, a private page), each renders its own.
     """
 
     def __init__(
@@ -357,6 +366,8 @@ class FastPathApp:
     ):
         self.app = app
         self.count = count
+        self._rendering: dict[str, threading.Event] = {}  # cache key → set when its render has finished
+        self._rendering_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -387,8 +398,29 @@ class FastPathApp:
         if self.count is not None:
             environ[COUNT_HOOK] = self.count  # for Django's answers (`stats.recorder.CountingMiddleware`)
         if store_as is not None:
-            return self._render_and_store(store_as, environ, start_response)
+            if WAITED in environ:
+                return self._render_and_store(store_as, environ, start_response)
+            return self._render_once(store_as, environ, start_response)
         return self.app(environ, start_response)
+
+    def _render_once(
+        self, key: str, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        with self._rendering_lock:
+            rendering = self._rendering.get(key)
+            first = rendering is None
+            if rendering is None:
+                rendering = self._rendering[key] = threading.Event()
+        if not first:
+            rendering.wait(RENDER_WAIT_SECONDS)
+            environ[WAITED] = True
+            return self(environ, start_response)  # from the cache now, or rendered here if it was not stored
+        try:
+            return self._render_and_store(key, environ, start_response)
+        finally:
+            with self._rendering_lock:
+                del self._rendering[key]
+            rendering.set()
 
     def _render_and_store(
         self, key: str, environ: dict[str, Any], start_response: Callable[..., Any]

@@ -7,7 +7,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -272,3 +275,73 @@ def test_current_generation_is_stable_until_invalidated():
     assert pagecache.current_generation() == before
     pagecache.invalidate()
     assert pagecache.current_generation() != before
+
+
+class SlowPages:
+    """A stand-in for Django that renders slowly and counts its renders: it holds each render until `release`
+    is set, so that several requests for one page are in flight at once."""
+
+    def __init__(self, storable: bool = True):
+        self.storable = storable
+        self.renders = 0
+        self.started = threading.Semaphore(0)
+        self.release = threading.Event()
+
+    def __call__(self, environ: dict, start_response) -> list[bytes]:
+        self.renders += 1
+        body = f"render {self.renders}".encode()
+        self.started.release()
+        self.release.wait(10)
+        status = "200 OK" if self.storable else "404 Not Found"
+        start_response(status, [("Content-Type", "text/html; charset=utf-8")])
+
+        class Rendered(list):
+            content = body
+
+        page = Rendered([body])
+        if self.storable:  # as PageCacheMiddleware marks it
+            page.sampan_page_cache = (pagecache.current_generation(), '"e"')
+        return page
+
+
+def ask_at_once(app: FastPathApp, pages: SlowPages, readers: int) -> list[Reply]:
+    """`readers` threads ask for one page; the first render is let go once every thread has asked."""
+    with ThreadPoolExecutor(readers) as pool:
+        replies = [pool.submit(call, app, "/slow/") for _ in range(readers)]
+        assert pages.started.acquire(timeout=10)  # the first render is under way …
+        time.sleep(0.2)  # … and the other readers ask for the page meanwhile (a late one finds it stored)
+        pages.release.set()
+        return [f.result(timeout=30) for f in replies]
+
+
+def test_readers_asking_for_a_page_at_once_share_one_render():
+    # Right after an invalidation every reader of a popular page misses: rendering it for each of them took the
+    # whole process (a busy server stalled for a second). One renders; the others get what it stored.
+    pages = SlowPages()
+    replies = ask_at_once(FastPathApp(pages), pages, readers=6)
+    assert pages.renders == 1
+    assert {r.body for r in replies} == {b"render 1"}
+    assert sum(r.from_cache for r in replies) == 5
+
+
+def test_a_page_that_cannot_be_stored_is_rendered_for_each_reader():
+    # A 404 or a private page is not stored: the readers who waited render their own, never get nothing.
+    pages = SlowPages(storable=False)
+    replies = ask_at_once(FastPathApp(pages), pages, readers=4)
+    assert pages.renders == 4
+    assert sorted(r.body for r in replies) == [f"render {n}".encode() for n in range(1, 5)]
+    assert all(r.status == "404 Not Found" and not r.from_cache for r in replies)
+
+
+def test_a_reader_stops_waiting_for_a_render_that_takes_too_long(monkeypatch):
+    monkeypatch.setattr(pagecache, "RENDER_WAIT_SECONDS", 0.05)
+    pages = SlowPages()
+    app = FastPathApp(pages)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(call, app, "/slow/")
+        assert pages.started.acquire(timeout=10)
+        second = pool.submit(call, app, "/slow/")
+        assert pages.started.acquire(timeout=10)  # the second reader gave up waiting and renders too
+        pages.release.set()
+        assert {first.result(timeout=10).body, second.result(timeout=10).body} == {b"render 1", b"render 2"}
+    assert not app._rendering  # nothing left behind for the next reader to wait for
