@@ -260,8 +260,12 @@ def worker(argv: Sequence[str]) -> int:
     from sampan.core.tasks import schedule_housekeeping as schedule_forgetting
 
     schedule_forgetting()  # the daily purge of old outbound-ledger rows (retention periods, docs/privacy.md)
+    from sampan.core.warmup import warm_up
     from sampan.stats import flusher
 
+    # Now rather than at the first flush of views (their paths are resolved to posts) or the first mail: loading
+    # the URLs takes about a second of CPU, which would be taken from readers on a busy server.
+    warm_up()
     flusher.start()  # writes the servers' spooled page views every few seconds (docs/stats.md)
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", interval=options.interval, verbosity=1, worker_id=worker_id())
