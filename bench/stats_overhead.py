@@ -1,8 +1,8 @@
 """What counting costs: page throughput with stats on vs off in the same run, and the daily roll-up over a large
 synthetic raw table.
 
-    .venv/bin/python bench/stats_overhead.py [--pairs 30] [--pair-seconds 2] [--duration 10] [--rounds 3]
-                                             [--raw-views 1000000] [--skip-http]
+    .venv/bin/python bench/stats_overhead.py [--pairs 30] [--pair-seconds 2] [--switch-rounds 60] [--duration 10]
+                                             [--rounds 3] [--raw-views 1000000] [--skip-http] [--target-only]
 
 `bench/run.py` runs this too, after its own targets (same data folder, same options).
 
@@ -18,6 +18,8 @@ synthetic raw table.
    over the mean of the two "off", and the median of the rounds counts, with a 95% interval. The two "off"
    servers against each other show how far identical servers differ on the machine (its noise). Measured
    once the servers and their workers have finished starting.
+   The same target on one server (`--switch-rounds`, `bench/counting_switch.py`): counting switched on and off
+   while it runs, so nothing of where two servers' memory and processes landed is measured.
    The other figures, in `--rounds` alternating rounds of `--duration` s: the new-reader pair, "on" without
    the worker, and the pair with the page cache off (every request rendered: the cost against a slower page).
 2. Aggregation: `--raw-views` synthetic raw views over 14 days (500 pages, a few hundred thousand visitors a day,
@@ -87,6 +89,12 @@ def main() -> int:
     parser.add_argument(
         "--blocks", type=int, default=3, help="fresh servers for each block of rounds (default 3)"
     )
+    parser.add_argument(
+        "--switch-rounds",
+        type=int,
+        default=60,
+        help="short rounds of one server with counting switched on and off (default 60; 0: skip)",
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
@@ -118,7 +126,14 @@ def run_with(
     options: argparse.Namespace, work: Path, env: dict[str, str], path: str, servers: list[subprocess.Popen]
 ) -> None:
     """Called by bench/run.py with its site, options and server list (it stops them)."""
-    for name, default in (("pairs", 30), ("pair_seconds", 2), ("blocks", 3), ("target_only", False)):
+    defaults = (
+        ("pairs", 30),
+        ("pair_seconds", 2),
+        ("blocks", 3),
+        ("switch_rounds", 60),
+        ("target_only", False),
+    )
+    for name, default in defaults:
         if not hasattr(options, name):
             setattr(options, name, default)
     print("\nStats: counting on vs off …", flush=True)
@@ -195,6 +210,8 @@ def measure_throughput(
 
     procs: dict[str, subprocess.Popen] = {}
     target = measure_target(options, start, procs, script)
+    if options.switch_rounds:
+        target["switched"] = measure_switched(options, work, env, path, script)
     if getattr(options, "target_only", False):
         return {"target": target}
     on, off = start("on", {}), start("off", {"SAMPAN_STATS": "off"})
@@ -308,6 +325,69 @@ def measure_target(
     print(
         f"two identical 'off' servers (the machine's noise): {noise_median:.1%}"
         f" (95% interval {noise_low:.1%} to {noise_high:.1%})"
+    )
+    return {
+        "rps": rps, "ratio": ratio, "interval": [low, high], "all_requests_ratio": summed,
+        "off_vs_off": noise_median, "off_vs_off_interval": [noise_low, noise_high],
+    }  # fmt: skip
+
+
+def measure_switched(
+    options: argparse.Namespace, work: Path, env: dict[str, str], path: str, script: Path
+) -> dict:
+    """The target again on one server, counting switched on and off while it runs (`bench/counting_switch.py`):
+    no second server, so nothing of where two servers' memory and processes landed. Rounds of "on", "off" and
+    "off" again, in an order drawn anew each round; the two "off" against each other show the noise left. Its
+    worker runs throughout and writes the views of "on" rounds during whichever round comes next, so about
+    half of the worker's cost lands on "off": this measures the request path, the three-server target the whole."""
+    from sampan.cli import server_command
+
+    flag = work / "counting-on"
+    data = work / "site-switched"
+    shutil.copytree(Path(env["SAMPAN_DATA_DIR"]), data, ignore=shutil.ignore_patterns("cache", "stats-spool"))
+    env = {**env, "SAMPAN_DATA_DIR": str(data), "SAMPAN_BENCH_COUNTING_FLAG": str(flag)}
+    # What `sampan serve` does before it starts the server: migrate, collect static files.
+    subprocess.run(
+        [sys.executable, "-c", "from sampan.cli import prepare; prepare()"], env=env, cwd=ROOT, check=True
+    )
+    port = base.free_port()
+    log = (work / "switched.log").open("w")
+    app = "bench.counting_switch:application"
+    server = subprocess.Popen(server_command(app, host="127.0.0.1", port=port, workers=options.workers), env=env, cwd=ROOT, stdout=log, stderr=log)  # fmt: skip
+    worker = subprocess.Popen([sys.executable, "-m", "sampan.cli", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log)  # fmt: skip
+    names = ["on", "off", "off again"]
+    rps: dict[str, list[float]] = {name: [] for name in names}
+    print(
+        f"Target on one server: {options.switch_rounds} rounds of {options.pair_seconds} s, counting switched …"
+    )
+    try:
+        url = f"http://127.0.0.1:{port}{path}"
+        base.wait_until_up(url, server, work / "switched.log")
+        for counting in (True, False):  # warm up both ways
+            flag.touch() if counting else flag.unlink()
+            wrk(url, script, options, duration=1)
+        wait_until_quiet([server, worker])
+        order = random.Random(28)
+        for _ in range(options.switch_rounds):
+            for name in order.sample(names, len(names)):
+                flag.touch() if name == "on" else flag.unlink(missing_ok=True)
+                time.sleep(0.05)  # the switch is looked at every 10 ms
+                rps[name].append(wrk(url, script, options, duration=options.pair_seconds)["rps"])
+    finally:
+        base.stop(server)
+        base.stop(worker)
+    on, off, off_again = (rps[name] for name in names)
+    ratios = [a / ((b + c) / 2) for a, b, c in zip(on, off, off_again, strict=True)]
+    noise = [c / b for b, c in zip(off, off_again, strict=True)]
+    ratio, (low, high) = statistics.median(ratios), bootstrap_interval(ratios)
+    noise_median, (noise_low, noise_high) = statistics.median(noise), bootstrap_interval(noise)
+    summed = sum(on) / (sum(off) + sum(off_again)) * 2
+    print(
+        f"one server, counting on / off (cached): {ratio:.1%} median of {len(ratios)} rounds (95% interval"
+        f" {low:.1%} to {high:.1%}; all requests: {summed:.1%})\n"
+        f"the same server 'off' twice (the noise left): {noise_median:.1%} (95% interval {noise_low:.1%} to"
+        f" {noise_high:.1%})",
+        flush=True,
     )
     return {
         "rps": rps, "ratio": ratio, "interval": [low, high], "all_requests_ratio": summed,
