@@ -355,7 +355,7 @@ class FastPathApp:
 
     A page is rendered once per process however many readers ask for it at once: right after an invalidation
     every request for a popular page misses, and rendering it for each of them at once makes all of them wait
-    longer (four threads rendering one page took 60–180 ms each, where one alone takes about 45 ms). The first
+    longer (four threads rendering one page took 60 to 180 ms each, where one alone takes about 45 ms). The first
     renders and stores it; the others wait for that, then read the cache. If it could not be stored (a 404, a
     private page), each renders its own.
     """
